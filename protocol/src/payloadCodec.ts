@@ -1,0 +1,59 @@
+import { CausewayError, type Column, type Row, type Value } from '@causeway/sdk';
+import { Packr } from 'msgpackr';
+import type { FrameEncodingName } from './frame.js';
+
+const packr = new Packr({ useRecords: false, mapsAsObjects: true, int64AsType: 'bigint', variableMapSize: true });
+
+/** Encodes a non-row payload (schema, end, error documents). */
+export function encodeDocument(encoding: FrameEncodingName, doc: unknown): Uint8Array {
+  return encoding === 'msgpack' ? packr.pack(doc) : Buffer.from(JSON.stringify(doc), 'utf8');
+}
+
+/** Decodes a non-row payload. */
+export function decodeDocument(encoding: FrameEncodingName, payload: Uint8Array): unknown {
+  try {
+    return encoding === 'msgpack' ? packr.unpack(payload) : JSON.parse(Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8'));
+  } catch (error) {
+    throw new CausewayError('CW_FRAME_INVALID', `frame payload is not valid ${encoding}`, { cause: error });
+  }
+}
+
+/** Encodes a batch of rows. msgpack carries bigint and binary natively; JSON gets them as strings, restored by column type. */
+export function encodeRows(encoding: FrameEncodingName, columns: readonly Column[], rows: readonly Row[]): Uint8Array {
+  if (encoding === 'msgpack') return packr.pack(rows);
+  return Buffer.from(JSON.stringify(rows, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value instanceof Uint8Array ? Buffer.from(value).toString('base64') : value)), 'utf8');
+}
+
+/** Decodes a batch of rows into portable values. */
+export function decodeRows(encoding: FrameEncodingName, columns: readonly Column[], payload: Uint8Array): Row[] {
+  const rows = decodeDocument(encoding, payload);
+  if (!Array.isArray(rows)) throw new CausewayError('CW_FRAME_INVALID', 'batch payload is not an array of rows');
+  if (encoding === 'msgpack') {
+    for (const row of rows as unknown[][]) {
+      for (let i = 0; i < columns.length; i++) {
+        const v = row[i];
+        if (v instanceof Uint8Array && !(v instanceof Buffer)) continue;
+        if (v instanceof Buffer) row[i] = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+        else if (columns[i]!.type === 'int64' && typeof v === 'number') row[i] = BigInt(v);
+      }
+    }
+    return rows as Row[];
+  }
+  const fixers = columns.map((c) => fixerFor(c));
+  for (const row of rows as Value[][]) {
+    for (let i = 0; i < fixers.length; i++) {
+      const fix = fixers[i];
+      if (fix && row[i] !== null) row[i] = fix(row[i]!);
+    }
+  }
+  return rows as Row[];
+}
+
+function fixerFor(column: Column): ((v: Value) => Value) | undefined {
+  const scalar = column.type === 'array' ? column.elementType : column.type;
+  const one = scalar === 'int64' ? (v: Value) => BigInt(v as string) : scalar === 'binary' ? (v: Value) => new Uint8Array(Buffer.from(v as string, 'base64')) : undefined;
+  if (!one) return undefined;
+  if (column.type !== 'array') return one;
+  const deep = (v: Value): Value => (Array.isArray(v) ? v.map(deep) : v === null ? null : one(v));
+  return deep;
+}
