@@ -21,7 +21,15 @@ export function decodeDocument(encoding: FrameEncodingName, payload: Uint8Array)
 /** Encodes a batch of rows. msgpack carries bigint and binary natively; JSON gets them as strings, restored by column type. */
 export function encodeRows(encoding: FrameEncodingName, columns: readonly Column[], rows: readonly Row[]): Uint8Array {
   if (encoding === 'msgpack') return packr.pack(rows);
-  return Buffer.from(JSON.stringify(rows, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value instanceof Uint8Array ? Buffer.from(value).toString('base64') : value)), 'utf8');
+  return Buffer.from(JSON.stringify(rows, jsonReplacer), 'utf8');
+}
+
+function jsonReplacer(_key: string, value: unknown): unknown {
+  if (typeof value === 'bigint') return value.toString();
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
+  // JSON has no literal for NaN and the infinities and would send null; the float fixer restores them.
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+  return value;
 }
 
 /** Decodes a batch of rows into portable values. */
@@ -35,6 +43,8 @@ export function decodeRows(encoding: FrameEncodingName, columns: readonly Column
         if (v instanceof Uint8Array && !(v instanceof Buffer)) continue;
         if (v instanceof Buffer) row[i] = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
         else if (columns[i]!.type === 'int64' && typeof v === 'number') row[i] = BigInt(v);
+        // Array elements need the same fixes as scalars (binary elements otherwise come back as Buffers).
+        else if (columns[i]!.type === 'array' && Array.isArray(v)) row[i] = msgpackArrayFix(v, columns[i]!.elementType === 'int64');
       }
     }
     return rows as Row[];
@@ -51,9 +61,22 @@ export function decodeRows(encoding: FrameEncodingName, columns: readonly Column
 
 function fixerFor(column: Column): ((v: Value) => Value) | undefined {
   const scalar = column.type === 'array' ? column.elementType : column.type;
-  const one = scalar === 'int64' ? (v: Value) => BigInt(v as string) : scalar === 'binary' ? (v: Value) => new Uint8Array(Buffer.from(v as string, 'base64')) : undefined;
+  const one =
+    scalar === 'int64' ? (v: Value) => BigInt(v as string)
+    : scalar === 'binary' ? (v: Value) => new Uint8Array(Buffer.from(v as string, 'base64'))
+    : scalar === 'float32' || scalar === 'float64' ? (v: Value) => (typeof v === 'string' ? Number(v) : v)
+    : undefined;
   if (!one) return undefined;
   if (column.type !== 'array') return one;
   const deep = (v: Value): Value => (Array.isArray(v) ? v.map(deep) : v === null ? null : one(v));
   return deep;
+}
+
+function msgpackArrayFix(values: unknown[], int64: boolean): unknown[] {
+  return values.map((v) =>
+    v instanceof Buffer ? new Uint8Array(v.buffer, v.byteOffset, v.byteLength)
+    : Array.isArray(v) ? msgpackArrayFix(v, int64)
+    : int64 && typeof v === 'number' ? BigInt(v)
+    : v,
+  );
 }

@@ -36,6 +36,9 @@ export const GatewayConfigSchema = Type.Object(
     $schema: Type.Optional(Type.String()),
     gatewayId: Id,
     keyFile: Type.String({ minLength: 1, description: 'key file path, relative to the config file' }),
+    dataDirectory: Type.Optional(
+      Type.String({ minLength: 1, description: 'where the host keeps its state (spool, plugin data); default .causeway beside the config file' }),
+    ),
     recoveryKeyFile: Type.Optional(
       Type.String({ minLength: 1, description: 'file holding the recovery key (mode 0600); else the CAUSEWAY_RECOVERY_KEY variable' }),
     ),

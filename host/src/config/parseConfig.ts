@@ -1,0 +1,43 @@
+import { CausewayError } from '@causeway/sdk';
+import { GatewayConfigSchema, type GatewayConfig } from '@causeway/schemas';
+import type { Ajv2020 } from 'ajv/dist/2020.js';
+import { isAbsolute, resolve } from 'node:path';
+import { describeAjvErrors, formatProblems } from '../validation/describeAjvErrors.js';
+import { defaultLimits, type ResolvedConfig } from './resolvedConfig.js';
+
+/**
+ * Validates a config document and resolves it: defaults, absolute paths (relative to `baseDir`).
+ * Throws `CW_CONFIG_INVALID` listing every problem with its JSON pointer.
+ */
+export function parseConfig(ajv: Ajv2020, doc: unknown, options: { baseDir: string; file?: string }): ResolvedConfig {
+  const validate = ajv.getSchema(GatewayConfigSchema.$id!) ?? ajv.compile(GatewayConfigSchema);
+  // Validate a copy: ajv's useDefaults writes into the document.
+  const copy = structuredClone(doc);
+  if (!validate(copy)) {
+    const problems = describeAjvErrors(validate.errors);
+    throw new CausewayError('CW_CONFIG_INVALID', `invalid gateway config:\n${formatProblems(problems, options.file)}`, {
+      location: { file: options.file, pointer: problems[0]?.pointer },
+      details: { problems },
+    });
+  }
+  const config = copy as GatewayConfig;
+  const abs = (p: string) => (isAbsolute(p) ? p : resolve(options.baseDir, p));
+  return {
+    file: options.file,
+    gatewayId: config.gatewayId,
+    keyFile: abs(config.keyFile),
+    recoveryKeyFile: config.recoveryKeyFile ? abs(config.recoveryKeyFile) : undefined,
+    dataDirectory: abs(config.dataDirectory ?? '.causeway'),
+    relay: { transport: config.relay.transport ?? 'websocket', settings: { ...config.relay.settings } },
+    spooler: { plugin: config.spooler?.plugin ?? 'disk', mode: config.spooler?.mode ?? 'stream' },
+    plugins: {
+      searchPaths: (config.plugins?.searchPaths ?? []).map(abs),
+      enabled: config.plugins?.enabled ?? [],
+      disabled: config.plugins?.disabled ?? [],
+      settings: (config.plugins?.settings ?? {}) as Record<string, Record<string, unknown>>,
+    },
+    dataSources: config.dataSources,
+    limits: { ...defaultLimits, ...config.limits },
+    log: { level: config.log?.level ?? 'info' },
+  };
+}

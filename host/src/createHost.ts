@@ -1,0 +1,249 @@
+import 'reflect-metadata';
+import { CausewayError, type Clock, type Logger, type RelayLink, type Spooler } from '@causeway/sdk';
+import type { GatewayConfig } from '@causeway/schemas';
+import { EventEmitter } from 'node:events';
+import { container as rootContainer } from 'tsyringe';
+import { checkConfigAgainstPlugins, type CheckedSettings } from './config/checkConfigAgainstPlugins.js';
+import { loadConfigFile } from './config/loadConfigFile.js';
+import { parseConfig } from './config/parseConfig.js';
+import type { ResolvedConfig } from './config/resolvedConfig.js';
+import { createCredentialVault, type CredentialVault } from './credentials/credentialVault.js';
+import { createDataSourceRegistry, type DataSourceRegistry } from './datasources/dataSourceRegistry.js';
+import type { HostEvents } from './hostEvents.js';
+import { createJobSlots } from './jobs/jobSlots.js';
+import { runJob, type JobReport } from './jobs/runJob.js';
+import { openKeyFile, resolveRecoveryKey, type GatewayKeys } from './keys/index.js';
+import { createSilentLogger } from './logging/createLogger.js';
+import { discoverPlugins } from './plugins/discoverPlugins.js';
+import { createPluginRuntime, type PluginInfo, type PluginRuntime } from './plugins/pluginRuntime.js';
+import { createAjv } from './validation/createAjv.js';
+
+/** How to build a host. Give `configFile`, or `config` (a document, resolved against `baseDir`). */
+export interface HostOptions {
+  configFile?: string;
+  config?: GatewayConfig | ResolvedConfig;
+  baseDir?: string;
+  /** The recovery key that opens the key file; default: `recoveryKeyFile` from the config, else CAUSEWAY_RECOVERY_KEY. */
+  recoveryKey?: string;
+  /** Already-opened keys (tests, or an embedder that manages keys itself). */
+  keys?: GatewayKeys;
+  logger?: Logger;
+  clock?: Clock;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** A Causeway gateway host. No globals: several can run in one process. */
+export interface Host {
+  /** Loads config, keys and plugins, checks the config against them, connects to the relay. */
+  start(): Promise<void>;
+  /** Disconnects, cancels running jobs, unloads plugins. */
+  stop(): Promise<void>;
+  /** Subscribes to an event. */
+  on<E extends keyof HostEvents>(event: E, listener: (...args: HostEvents[E]) => void): Host;
+  /** Unsubscribes. */
+  off<E extends keyof HostEvents>(event: E, listener: (...args: HostEvents[E]) => void): Host;
+  /** Discovered plugins with their state (after start, or after `inspect`). */
+  plugins(): PluginInfo[];
+  /** Tests a data source's connection with its stored credential. */
+  testDataSource(id: string, options?: { secret?: Record<string, unknown> }): Promise<{ ok: boolean; serverVersion?: string; latencyMs: number }>;
+  /** Loads config and plugins and checks them without keys or relay (for `config validate` and `plugins list`). */
+  inspect(): Promise<{ config: ResolvedConfig; plugins: PluginInfo[]; failures: Array<{ manifestFile: string; code: string; message: string }> }>;
+  /** The resolved config (after start or inspect). */
+  readonly config: ResolvedConfig | undefined;
+  /** Jobs running now. */
+  runningJobs(): number;
+}
+
+function isResolved(config: GatewayConfig | ResolvedConfig): config is ResolvedConfig {
+  return 'limits' in config && typeof (config as ResolvedConfig).dataDirectory === 'string' && 'spooler' in config && typeof (config as ResolvedConfig).spooler?.mode === 'string' && Array.isArray((config as ResolvedConfig).plugins?.searchPaths);
+}
+
+/** Creates a host; nothing happens until `start()` (or `inspect()`). */
+export function createHost(options: HostOptions): Host {
+  const logger = options.logger ?? createSilentLogger();
+  const clock: Clock = options.clock ?? { now: () => Date.now() };
+  const ajv = createAjv();
+  const events = new EventEmitter();
+  const container = rootContainer.createChildContainer();
+  let config: ResolvedConfig | undefined;
+  let runtime: PluginRuntime | undefined;
+  let checked: CheckedSettings | undefined;
+  let vault: CredentialVault | undefined;
+  let dataSources: DataSourceRegistry | undefined;
+  let link: RelayLink | undefined;
+  let state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new';
+  const running = new Map<string, AbortController>();
+  const jobsDone = new Set<Promise<JobReport>>();
+
+  async function prepare(): Promise<{ config: ResolvedConfig; runtime: PluginRuntime; checked: CheckedSettings }> {
+    if (config && runtime && checked) return { config, runtime, checked };
+    config = options.configFile
+      ? await loadConfigFile(ajv, options.configFile)
+      : options.config && isResolved(options.config)
+        ? options.config
+        : parseConfig(ajv, options.config, { baseDir: options.baseDir ?? process.cwd() });
+    const discovery = await discoverPlugins(ajv, { searchPaths: config.plugins.searchPaths });
+    for (const failure of discovery.failures) {
+      logger.error({ code: failure.error.code, file: failure.manifestFile, err: failure.error.message }, 'plugin manifest refused');
+    }
+    const pluginRuntime = createPluginRuntime({
+      discovery,
+      enabledExternal: config.plugins.enabled,
+      disabled: config.plugins.disabled,
+      settingsFor: (id) => checked?.plugins[id] ?? {},
+      dataDirectory: config.dataDirectory,
+      container,
+      logger,
+      clock,
+    });
+    checked = checkConfigAgainstPlugins(ajv, config, pluginRuntime);
+    runtime = pluginRuntime;
+    return { config, runtime, checked };
+  }
+
+  async function openKeys(cfg: ResolvedConfig): Promise<GatewayKeys> {
+    if (options.keys) return options.keys;
+    const recoveryKey = options.recoveryKey ?? (await resolveRecoveryKey({ file: cfg.recoveryKeyFile, env: options.env ?? process.env }));
+    const keys = await openKeyFile(cfg.keyFile, recoveryKey);
+    for (const warning of keys.warnings ?? []) logger.warn({ file: cfg.keyFile }, warning);
+    return keys;
+  }
+
+  const host: Host = {
+    get config() {
+      return config;
+    },
+    runningJobs: () => running.size,
+    on(event, listener) {
+      events.on(event, listener as (...args: unknown[]) => void);
+      return host;
+    },
+    off(event, listener) {
+      events.off(event, listener as (...args: unknown[]) => void);
+      return host;
+    },
+    plugins: () => runtime?.list() ?? [],
+    async inspect() {
+      const prepared = await prepare();
+      return {
+        config: prepared.config,
+        plugins: prepared.runtime.list(),
+        failures: prepared.runtime.failures().map((f) => ({ manifestFile: f.manifestFile, code: f.error.code, message: f.error.message })),
+      };
+    },
+    async start() {
+      if (state !== 'new') throw new CausewayError('CW_INTERNAL', `host cannot start: it is ${state}`);
+      state = 'starting';
+      try {
+        const { config: cfg, runtime: plugins, checked: settings } = await prepare();
+        const keys = await openKeys(cfg);
+        if (!vault) {
+          vault = createCredentialVault(keys);
+          for (const [id, ds] of Object.entries(cfg.dataSources)) if (ds.auth.secret) vault.store(id, ds.auth.secret);
+        }
+        dataSources = createDataSourceRegistry({ dataSources: cfg.dataSources, settings: settings.dataSources, plugins, logger });
+        const spooler: Spooler = await plugins.use(cfg.spooler.plugin, 'spooler');
+        const transport = await plugins.use(cfg.relay.transport, 'relay-transport');
+        const slots = createJobSlots(cfg.limits.concurrentJobs);
+        const services = {
+          ajv,
+          plugins,
+          dataSources,
+          vault,
+          spooler,
+          authSettings: settings.dataSources,
+          limits: cfg.limits,
+          spoolMode: cfg.spooler.mode,
+          logger,
+          clock,
+        };
+        link = await transport.connect(
+          {
+            gatewayId: cfg.gatewayId,
+            keyId: keys.keyId,
+            publicKey: keys.publicKeyPem,
+            sign: (challenge) => keys.sign(challenge),
+            freeCapacity: () => slots.free(),
+          },
+          {
+            onJob(delivery) {
+              if (running.has(delivery.jobId)) {
+                logger.warn({ jobId: delivery.jobId }, 'duplicate job delivery ignored');
+                return;
+              }
+              const controller = new AbortController();
+              running.set(delivery.jobId, controller);
+              events.emit('job:start', { jobId: delivery.jobId });
+              const queuedAt = clock.now();
+              const done = (async () => {
+                const release = await slots.acquire(controller.signal).catch(() => undefined);
+                try {
+                  return await runJob(services, delivery, { signal: controller.signal, queuedAt });
+                } finally {
+                  release?.();
+                }
+              })()
+                .catch((error: unknown): JobReport => {
+                  logger.error({ jobId: delivery.jobId, err: error }, 'job pipeline failed');
+                  return { jobId: delivery.jobId, dataSource: undefined, outcome: 'CW_INTERNAL', rows: 0, bytes: 0, frames: 0, timings: {} };
+                })
+                .then((report) => {
+                  running.delete(delivery.jobId);
+                  jobsDone.delete(done);
+                  events.emit('job:end', report);
+                  return report;
+                });
+              jobsDone.add(done);
+            },
+            onCancel(jobId) {
+              const controller = running.get(jobId);
+              if (!controller) return;
+              logger.info({ jobId }, 'job cancelled by the relay');
+              controller.abort(new CausewayError('CW_JOB_CANCELLED', 'the job was cancelled'));
+            },
+            onState(relayState, detail) {
+              logger.info({ state: relayState, attempt: detail?.attempt, delayMs: detail?.delayMs, err: detail?.error?.message }, 'relay link');
+              events.emit('relay:state', { state: relayState, ...(detail?.error ? { error: detail.error.message } : {}), attempt: detail?.attempt, delayMs: detail?.delayMs });
+            },
+          },
+        );
+        state = 'running';
+        logger.info({ gatewayId: cfg.gatewayId, keyId: keys.keyId, dataSources: Object.keys(cfg.dataSources) }, 'gateway ready');
+        events.emit('ready');
+      } catch (error) {
+        state = 'new';
+        await runtime?.dispose().catch(() => undefined);
+        throw error;
+      }
+    },
+    async stop() {
+      if (state === 'stopped' || state === 'stopping') return;
+      state = 'stopping';
+      for (const controller of running.values()) controller.abort(new CausewayError('CW_SHUTTING_DOWN', 'the gateway is shutting down'));
+      await link?.close().catch(() => undefined);
+      await Promise.allSettled([...jobsDone]);
+      await dataSources?.close();
+      await runtime?.dispose();
+      state = 'stopped';
+      events.emit('stopped');
+    },
+    async testDataSource(id, testOptions = {}) {
+      const { config: cfg, runtime: plugins, checked: settings } = await prepare();
+      if (!dataSources) dataSources = createDataSourceRegistry({ dataSources: cfg.dataSources, settings: settings.dataSources, plugins, logger });
+      const ds = dataSources.config(id);
+      let secret = testOptions.secret;
+      if (!secret) {
+        const keys = await openKeys(cfg);
+        vault ??= createCredentialVault(keys);
+        if (ds.auth.secret && !vault.has(id)) vault.store(id, ds.auth.secret);
+        secret = vault.openStored(id);
+      }
+      const provider = await plugins.use(ds.auth.provider, 'auth-provider');
+      const signal = AbortSignal.timeout(ds.pool?.connectTimeoutMs ?? 15_000);
+      const identity = await provider.authenticate({ dataSourceId: id, settings: settings.dataSources[id]?.auth ?? {}, identity: {}, secret, signal });
+      const handle = await dataSources.handle(id);
+      return handle.testConnection(identity, { signal });
+    },
+  };
+  return host;
+}

@@ -1,0 +1,21 @@
+import type { FrameError } from '@causeway/protocol';
+import { isCausewayError } from '@causeway/sdk';
+
+/**
+ * The error a client sees: the coded error's code and message, with any secret value scrubbed out as a
+ * last line of defence; anything uncoded becomes CW_INTERNAL with no detail (the log has it).
+ */
+export function toFrameError(error: unknown, secrets: readonly string[]): FrameError {
+  if (!isCausewayError(error)) return { code: 'CW_INTERNAL', message: 'internal error; see the gateway log' };
+  let message = error.message;
+  for (const secret of secrets) {
+    if (secret.length >= 4) message = message.split(secret).join('[redacted]');
+  }
+  const serverCode = (error.details as { serverCode?: unknown } | undefined)?.serverCode;
+  return { code: error.code, message, ...(typeof serverCode === 'string' ? { details: { serverCode } } : {}) };
+}
+
+/** The string values of a secret object (for scrubbing). */
+export function secretStrings(secret: Readonly<Record<string, unknown>> | undefined): string[] {
+  return secret ? Object.values(secret).filter((v): v is string => typeof v === 'string') : [];
+}

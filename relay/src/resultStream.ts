@@ -1,0 +1,77 @@
+import { createFrameDecoder, type DecodedFrame, type ResultSummary } from '@causeway/protocol';
+import { CausewayError, type Column, type Row } from '@causeway/sdk';
+
+/** The results of one job as a client reads them. Read it once: its helpers share one cursor. */
+export interface ResultStream extends AsyncIterable<DecodedFrame> {
+  /** The job id the relay assigned. */
+  readonly jobId: string;
+  /** The result's columns (reads up to the schema frame). */
+  columns(): Promise<Column[]>;
+  /** Row batches as they arrive, until the end frame. */
+  rows(): AsyncIterable<Row[]>;
+  /** Reads the whole result into memory. */
+  collect(): Promise<{ columns: Column[]; rows: Row[]; summary: ResultSummary }>;
+  /** The end frame's summary, once read. */
+  summary(): ResultSummary | undefined;
+  /** Stops reading and closes the connection (the relay cancels an unfinished job). */
+  close(): Promise<void>;
+}
+
+/**
+ * Decodes a job's raw frames into a result stream. Frames must arrive in sequence with no gap or
+ * duplicate; an error frame becomes a thrown `CausewayError` with the frame's code and message.
+ */
+export function createResultStream(jobId: string, open: () => Promise<AsyncIterable<Uint8Array>>): ResultStream {
+  let columnsValue: Column[] | undefined;
+  let summaryValue: ResultSummary | undefined;
+
+  async function* decodeAll(): AsyncGenerator<DecodedFrame> {
+    const decoder = createFrameDecoder();
+    const raw = await open();
+    for await (const bytes of raw) {
+      const frame = decoder.decode(bytes);
+      if (frame.type === 'error') {
+        throw new CausewayError(frame.error.code, frame.error.message, frame.error.details ? { details: frame.error.details } : {});
+      }
+      if (frame.type === 'schema') columnsValue = frame.columns;
+      if (frame.type === 'end') summaryValue = frame.summary;
+      yield frame;
+      if (frame.type === 'end') return;
+    }
+    throw new CausewayError('CW_RELAY_PROTOCOL', `the results stream of job ${jobId} ended before its end frame`);
+  }
+
+  let cursor: AsyncGenerator<DecodedFrame> | undefined;
+  const frames = (): AsyncGenerator<DecodedFrame> => (cursor ??= decodeAll());
+
+  const stream: ResultStream = {
+    jobId,
+    [Symbol.asyncIterator]: () => frames(),
+    async columns() {
+      while (!columnsValue) {
+        const next = await frames().next();
+        if (next.done) throw new CausewayError('CW_FRAME_INVALID', `job ${jobId} ended without a schema frame`);
+      }
+      return columnsValue;
+    },
+    async *rows() {
+      for (;;) {
+        const next = await frames().next();
+        if (next.done) return;
+        if (next.value.type === 'batch') yield next.value.rows;
+      }
+    },
+    async collect() {
+      const columns = await stream.columns();
+      const rows: Row[] = [];
+      for await (const batch of stream.rows()) for (const row of batch) rows.push(row);
+      if (!summaryValue) throw new CausewayError('CW_FRAME_INVALID', `job ${jobId} ended without an end frame`);
+      return { columns, rows, summary: summaryValue };
+    },
+    summary: () => summaryValue,
+    async close() {
+      await frames().return(undefined);
+    },
+  };
+  return stream;
+}
