@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { createHost } from '../createHost.js';
 import { startEmbedded } from '../embedded/startEmbedded.js';
 import { changeRecoveryKey, createKeyFile, readPublicKey, resolveRecoveryKey } from '../keys/index.js';
-import { pino } from 'pino';
+import { destination } from 'pino';
 import { createLogger } from '../logging/createLogger.js';
 import type { PluginInfo } from '../plugins/pluginRuntime.js';
 import { describeError, readStdin } from './io.js';
@@ -33,7 +33,7 @@ program
   .option('--log-level <level>', 'log level', 'info')
   .action(async (opts: { config: string; embedded?: boolean; stateDir: string; relayPort: string; logLevel: string }) => {
     // Logs go to stderr as JSON lines; stdout is for what a person or a script reads.
-    const logger = createLogger({ level: opts.logLevel, destination: pino.destination(2) });
+    const logger = createLogger({ level: opts.logLevel, destination: destination(2) });
     let stop: () => Promise<void>;
     if (opts.embedded) {
       const gw = await startEmbedded({ stateDirectory: join(opts.stateDir, 'embedded'), logger, relayPort: Number(opts.relayPort) });

@@ -15,14 +15,16 @@ export interface JobFrameSource extends FrameSource {
 /** Creates the frame source of one job over its spool. */
 export function createJobFrameSource(spool: JobSpool): JobFrameSource {
   let terminal: SpooledFrame | undefined;
-  let wake: (() => void) | undefined;
+  // Every waiting reader (a resumed read may start while an earlier one still waits) is woken by finish().
+  const waiting = new Set<() => void>();
   let resolveAcked!: () => void;
   const acknowledged = new Promise<void>((resolve) => (resolveAcked = resolve));
   return {
     acknowledged,
     finish(frame) {
       terminal = frame;
-      wake?.();
+      for (const wake of waiting) wake();
+      waiting.clear();
     },
     async *read(fromSeq, signal) {
       let next = fromSeq;
@@ -35,8 +37,13 @@ export function createJobFrameSource(spool: JobSpool): JobFrameSource {
       // The spool is sealed before the terminal frame is set; wait for it if the producer is still closing.
       while (!terminal && !signal.aborted) {
         await new Promise<void>((resolve) => {
-          wake = resolve;
-          signal.addEventListener('abort', () => resolve(), { once: true });
+          const wake = () => {
+            waiting.delete(wake);
+            signal.removeEventListener('abort', wake);
+            resolve();
+          };
+          waiting.add(wake);
+          signal.addEventListener('abort', wake, { once: true });
         });
       }
       if (terminal && !signal.aborted && next <= terminal.seq) yield terminal;

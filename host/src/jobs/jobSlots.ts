@@ -1,5 +1,6 @@
 /** A counting semaphore bounding concurrent jobs; waiters are served in arrival order. */
 export interface JobSlots {
+  /** Waits for a free slot and returns its release function; rejects with the signal's reason when aborted first. */
   acquire(signal?: AbortSignal): Promise<() => void>;
   /** Slots free now. */
   free(): number;
@@ -10,13 +11,19 @@ export function createJobSlots(size: number): JobSlots {
   let used = 0;
   const waiters: Array<() => void> = [];
   const release = () => {
-    used--;
-    waiters.shift()?.();
+    // The slot passes straight to the first waiter: were it freed first, an acquire in the same tick
+    // could take it before the waiter resumes, and both would run.
+    const next = waiters.shift();
+    if (next) next();
+    else used--;
   };
   return {
     free: () => Math.max(0, size - used),
     async acquire(signal) {
-      if (used >= size) {
+      signal?.throwIfAborted();
+      if (used < size) {
+        used++;
+      } else {
         await new Promise<void>((resolve, reject) => {
           const go = () => {
             signal?.removeEventListener('abort', abort);
@@ -31,7 +38,6 @@ export function createJobSlots(size: number): JobSlots {
           signal?.addEventListener('abort', abort, { once: true });
         });
       }
-      used++;
       let released = false;
       return () => {
         if (!released) {

@@ -15,7 +15,10 @@ export function toFrameError(error: unknown, secrets: readonly string[]): FrameE
   return { code: error.code, message, ...(typeof serverCode === 'string' ? { details: { serverCode } } : {}) };
 }
 
-/** The string values of a secret object (for scrubbing). */
+/** Fields of a secret that name someone rather than prove it; people need them in error messages. */
+const notSecret = new Set(['username', 'user', 'domain', 'principal']);
+
+/** The secret string values of a credential (for scrubbing); user names are left readable. */
 export function secretStrings(secret: Readonly<Record<string, unknown>> | undefined): string[] {
-  return secret ? Object.values(secret).filter((v): v is string => typeof v === 'string') : [];
+  return secret ? Object.entries(secret).filter((e): e is [string, string] => typeof e[1] === 'string' && !notSecret.has(e[0].toLowerCase())).map((e) => e[1]) : [];
 }

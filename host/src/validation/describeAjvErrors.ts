@@ -6,10 +6,21 @@ export interface SchemaProblem {
   message: string;
 }
 
+function escapePointerToken(token: string): string {
+  return token.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
 /** Turns ajv errors into readable problems, each with the JSON pointer of the offending value. */
 export function describeAjvErrors(errors: readonly ErrorObject[] | null | undefined, base = ''): SchemaProblem[] {
   const problems: SchemaProblem[] = [];
   const seen = new Set<string>();
+  // A union of literals fails once per branch; one "must be one of" line reads better than a line per branch.
+  const constants = new Map<string, unknown[]>();
+  for (const e of errors ?? []) {
+    if (e.keyword !== 'const') continue;
+    const pointer = base + e.instancePath;
+    constants.set(pointer, [...(constants.get(pointer) ?? []), (e.params as { allowedValue: unknown }).allowedValue]);
+  }
   for (const e of errors ?? []) {
     // if/then and anyOf wrappers repeat what their inner errors already say.
     if (e.keyword === 'if' || e.keyword === 'anyOf' || e.keyword === 'oneOf') continue;
@@ -17,16 +28,17 @@ export function describeAjvErrors(errors: readonly ErrorObject[] | null | undefi
     let message = e.message ?? 'is invalid';
     if (e.keyword === 'additionalProperties') {
       const extra = (e.params as { additionalProperty: string }).additionalProperty;
-      pointer = `${pointer}/${extra.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+      pointer = `${pointer}/${escapePointerToken(extra)}`;
       message = 'is not an allowed property';
     } else if (e.keyword === 'required') {
       const missing = (e.params as { missingProperty: string }).missingProperty;
-      pointer = `${pointer}/${missing}`;
+      pointer = `${pointer}/${escapePointerToken(missing)}`;
       message = 'is required';
     } else if (e.keyword === 'enum') {
       message = `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
     } else if (e.keyword === 'const') {
-      message = `must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}`;
+      const allowed = constants.get(pointer) ?? [(e.params as { allowedValue: unknown }).allowedValue];
+      message = allowed.length > 1 ? `must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}` : `must be ${JSON.stringify(allowed[0])}`;
     }
     const key = `${pointer} ${message}`;
     if (seen.has(key)) continue;
@@ -36,7 +48,7 @@ export function describeAjvErrors(errors: readonly ErrorObject[] | null | undefi
   return problems;
 }
 
-/** Formats problems as one line each: `<file>#<pointer>: <message>`. */
+/** Formats problems as one line each: `<file>#<pointer> <message>`. */
 export function formatProblems(problems: readonly SchemaProblem[], file?: string): string {
   return problems.map((p) => `${file ? `${file}#` : ''}${p.pointer} ${p.message}`).join('\n');
 }
