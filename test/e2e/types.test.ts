@@ -82,7 +82,7 @@ describe('a job end to end: client -> relay -> host -> PostgreSQL -> client', ()
       for (let c = 0; c < names.length; c++) {
         const column = result.columns[c]!;
         const value = result.rows[r]![c]!;
-        const expectedText = asText.rows[r][c] as string | null;
+        const expectedText = asText.rows[r]![c] as string | null;
         const where = `row ${r + 1} ${names[c]}`;
         if (column.type === 'array' && column.elementType === 'decimal') {
           // pg parses numeric[] into floats (1.10 -> 1.1); Postgres's own text form is the exact reference.
@@ -90,7 +90,7 @@ describe('a job end to end: client -> relay -> host -> PostgreSQL -> client', ()
         } else if (column.type === 'array') {
           // pg parses arrays itself; int8/numeric elements arrive from pg as strings, from Causeway as exact values.
           const normalise = (v: unknown): unknown => (Array.isArray(v) ? v.map(normalise) : typeof v === 'bigint' ? v.toString() : v);
-          expect(normalise(value), where).toEqual(typed.rows[r][c]);
+          expect(normalise(value), where).toEqual(typed.rows[r]![c]);
         } else if (column.type === 'json') {
           expect(value, where).toEqual(expectedText === null ? null : JSON.parse(expectedText));
         } else if (column.type === 'float32' || column.type === 'float64') {

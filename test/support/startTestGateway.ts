@@ -1,5 +1,6 @@
 import { createHost, createKeyFile, createLogger, type GatewayKeys, type Host, type JobReport } from '@causeway/host';
 import { encryptForGateway } from '@causeway/protocol';
+import type { GatewayConfig } from '@causeway/schemas';
 import { createRelayClient, createRelayServer, type RelayClient, type RelayServer } from '@causeway/relay';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -39,7 +40,7 @@ export function testKeys(): Promise<GatewayKeys> {
 }
 
 /** Starts a test gateway; `configure` may change the config document before the host starts. */
-export async function startTestGateway(options: { configure?: (config: Record<string, any>) => void; creditFrames?: number } = {}): Promise<TestGateway> {
+export async function startTestGateway(options: { configure?: (config: GatewayConfig) => void; creditFrames?: number } = {}): Promise<TestGateway> {
   const keys = await testKeys();
   const logs: string[] = [];
   const logger = createLogger({ level: 'debug', destination: { write: (line: string) => void logs.push(line) } });
@@ -50,7 +51,7 @@ export async function startTestGateway(options: { configure?: (config: Record<st
   relay.registerGateway(gatewayId, keys.publicKeyPem);
   const dataDirectory = await mkdtemp(join(tmpdir(), 'causeway-gw-'));
   const storedPassword = `stored-SECRET-${randomBytes(6).toString('hex')}`;
-  const config: Record<string, any> = {
+  const config: GatewayConfig = {
     gatewayId,
     keyFile: 'unused-keys-are-passed-in.json',
     dataDirectory,
@@ -66,7 +67,7 @@ export async function startTestGateway(options: { configure?: (config: Record<st
     limits: { concurrentJobs: 8 },
   };
   options.configure?.(config);
-  const host = createHost({ config: config as never, baseDir: dataDirectory, keys, logger: logger.child({ component: 'host' }) });
+  const host = createHost({ config, baseDir: dataDirectory, keys, logger: logger.child({ component: 'host' }) });
   const reports: JobReport[] = [];
   host.on('job:end', (report) => reports.push(report));
   try {

@@ -32,7 +32,16 @@ describe('streamQuery', () => {
 
   async function lease(): Promise<PoolLease> {
     const client = await pool.connect();
-    return { client, release: (discard) => client.release(discard ? new Error('discarded') : undefined) };
+    // As identityPools does for real leases: a leased session's socket errors must have a listener.
+    const onError = () => undefined;
+    client.on('error', onError);
+    return {
+      client,
+      release: (discard) => {
+        client.removeListener('error', onError);
+        client.release(discard ? new Error('discarded') : undefined);
+      },
+    };
   }
 
   function run(text: string, batchRows: number, signal = new AbortController().signal, extra: Partial<StreamQueryOptions> = {}) {

@@ -8,7 +8,8 @@ import { isCausewayError } from '@causeway/sdk';
 export function toFrameError(error: unknown, secrets: readonly string[]): FrameError {
   if (!isCausewayError(error)) return { code: 'CW_INTERNAL', message: 'internal error; see the gateway log' };
   let message = error.message;
-  for (const secret of secrets) {
+  // Longest first: scrubbing a short secret inside a longer one first would leave the rest of the longer one.
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
     if (secret.length >= 4) message = message.split(secret).join('[redacted]');
   }
   const serverCode = (error.details as { serverCode?: unknown } | undefined)?.serverCode;

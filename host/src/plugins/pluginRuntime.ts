@@ -111,7 +111,7 @@ export function createPluginRuntime(options: PluginRuntimeOptions): PluginRuntim
         this.description = plugin.manifest.description ?? null;
       }
       override getCapabilities(): Capability[] {
-        return [Capability.new(`kind:${plugin.manifest.kind}`), ...(plugin.manifest.capabilities ?? []).map((c) => Capability.new(c))];
+        return [new Capability(`kind:${plugin.manifest.kind}`), ...(plugin.manifest.capabilities ?? []).map((c) => new Capability(c))];
       }
       override async load(): Promise<void> {
         record.instance = await activate(record);

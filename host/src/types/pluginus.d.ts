@@ -2,7 +2,6 @@
 declare module 'pluginus' {
   export class Capability {
     constructor(name: string, properties?: Record<string, unknown>);
-    static new(name: string, properties?: Record<string, unknown>): Capability;
     getName(): string;
     getProperties(): Record<string, unknown>;
   }

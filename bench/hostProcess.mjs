@@ -1,0 +1,108 @@
+// The Causeway host under measurement, alone in its own process so its memory is not mixed with the
+// relay's or the bench's. Started by lib/hostChild.mjs with child_process.fork; spoken to over IPC.
+//
+// argv: <relay ws url> <gateway id> <pg host> <pg port> <pg database> <pg user>
+// IPC:  parent sends { id, type }; the child answers { id, ok, value } or { id, ok: false, error }.
+//   keys       -> creates the key file, answers { publicKeyPem }  (the parent registers it with the relay)
+//   start      -> starts the host (dials the relay), answers { rss }
+//   resetPeak  -> collects garbage, answers the idle { rss, heapUsed } and starts a fresh peak
+//   peak       -> answers { rssPeak, heapUsedPeak, samples, cpuUserMs, cpuSystemMs } since the last resetPeak
+//   stop       -> stops the host, deletes its temp folder, answers, then exits
+import { createHost, createKeyFile, createLogger } from '@causeway/host';
+import { encryptForGateway } from '@causeway/protocol';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const SAMPLE_MS = 50;
+const [relayWsUrl, gatewayId, pgHost, pgPort, pgDatabase, pgUser] = process.argv.slice(2);
+if (!process.send || !relayWsUrl || !gatewayId) {
+  process.stderr.write('hostProcess.mjs is started by the bench (bench/lib/hostChild.mjs), not by hand\n');
+  process.exit(2);
+}
+
+// Warnings and errors only, on stderr (the parent passes stderr through).
+const logger = createLogger({ level: 'warn', destination: process.stderr, name: 'bench-host' });
+const collect = typeof globalThis.gc === 'function' ? globalThis.gc : () => undefined;
+
+let dir;
+let keys;
+let host;
+let peak = { rssPeak: 0, heapUsedPeak: 0, samples: 0 };
+let cpuAtReset = process.cpuUsage();
+
+function sample() {
+  const m = process.memoryUsage();
+  if (m.rss > peak.rssPeak) peak.rssPeak = m.rss;
+  if (m.heapUsed > peak.heapUsedPeak) peak.heapUsedPeak = m.heapUsed;
+  peak.samples++;
+}
+// Sampling runs from the start; unref so it never keeps the process alive on its own.
+setInterval(sample, SAMPLE_MS).unref();
+
+const handlers = {
+  async keys() {
+    dir = await mkdtemp(join(tmpdir(), 'causeway-bench-host-'));
+    // Low scrypt cost: key derivation is not what this bench measures.
+    keys = await createKeyFile(join(dir, 'keys.json'), 'bench recovery key 0123456789', { scrypt: { N: 1024, r: 8, p: 1 } });
+    return { publicKeyPem: keys.publicKeyPem };
+  },
+  async start() {
+    const config = {
+      gatewayId,
+      keyFile: join(dir, 'keys.json'),
+      dataDirectory: join(dir, 'data'),
+      relay: { transport: 'websocket', settings: { url: relayWsUrl } },
+      spooler: { plugin: 'disk', mode: 'stream' },
+      dataSources: {
+        pg: {
+          connector: 'postgres',
+          settings: { host: pgHost, port: Number(pgPort), database: pgDatabase, ssl: { mode: 'disable' } },
+          // PostgreSQL trusts loopback; the password only has to be present.
+          auth: { provider: 'stored-credential', secret: encryptForGateway(keys.publicKeyPem, { username: pgUser, password: 'x' }) },
+        },
+      },
+    };
+    host = createHost({ config, baseDir: dir, keys, logger });
+    await host.start();
+    return { rss: process.memoryUsage().rss };
+  },
+  async resetPeak() {
+    collect();
+    const m = process.memoryUsage();
+    peak = { rssPeak: m.rss, heapUsedPeak: m.heapUsed, samples: 1 };
+    cpuAtReset = process.cpuUsage();
+    return { rss: m.rss, heapUsed: m.heapUsed };
+  },
+  async peak() {
+    sample();
+    const cpu = process.cpuUsage(cpuAtReset);
+    return { ...peak, cpuUserMs: cpu.user / 1000, cpuSystemMs: cpu.system / 1000 };
+  },
+  async stop() {
+    await host?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+    return {};
+  },
+};
+
+process.on('message', (message) => {
+  const { id, type } = message ?? {};
+  const handler = handlers[type];
+  const reply = handler ? handler() : Promise.reject(new Error(`unknown request "${type}"`));
+  reply.then(
+    (value) => {
+      process.send({ id, ok: true, value });
+      if (type === 'stop') process.disconnect();
+    },
+    (error) => process.send({ id, ok: false, error: `${error?.code ? `${error.code}: ` : ''}${error?.message ?? String(error)}` }),
+  );
+});
+
+// The parent went away (crash or Ctrl-C): do not linger with an open relay connection.
+process.on('disconnect', () => {
+  void (async () => {
+    await host?.stop().catch(() => undefined);
+    if (dir) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+  })();
+});

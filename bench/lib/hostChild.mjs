@@ -1,0 +1,82 @@
+import { fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { pgConfig } from './postgres.mjs';
+
+const CHILD_SCRIPT = fileURLToPath(new URL('../hostProcess.mjs', import.meta.url));
+
+/**
+ * Forks bench/hostProcess.mjs (a Causeway host alone in its process), registers its key with `relay`
+ * and waits until the host is connected. Returns a handle to ask the child for its memory figures.
+ */
+export async function startHostChild(relay) {
+  const gatewayId = `bench-${randomBytes(4).toString('hex')}`;
+  // --expose-gc lets the child collect garbage before an idle reading, so idle RSS is less noisy.
+  const child = fork(CHILD_SCRIPT, [relay.wsUrl, gatewayId, pgConfig.host, String(pgConfig.port), pgConfig.database, pgConfig.user], {
+    execArgv: ['--expose-gc'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  let nextId = 1;
+  const pending = new Map();
+  let exited;
+  const exitedPromise = new Promise((resolve) => {
+    child.once('exit', (code, signal) => {
+      exited = { code, signal };
+      for (const { reject } of pending.values()) reject(new Error(`the host child exited (code ${code}, signal ${signal}) before answering`));
+      pending.clear();
+      resolve(exited);
+    });
+  });
+  child.on('message', (message) => {
+    const waiter = pending.get(message.id);
+    if (!waiter) return;
+    pending.delete(message.id);
+    if (message.ok) waiter.resolve(message.value);
+    else waiter.reject(new Error(`host child: ${message.error}`));
+  });
+
+  const request = (type) => {
+    if (exited) return Promise.reject(new Error(`the host child has exited (code ${exited.code}); cannot send "${type}"`));
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      child.send({ id, type });
+    });
+  };
+
+  const kill = async () => {
+    if (exited) return;
+    child.kill('SIGKILL');
+    await exitedPromise;
+  };
+
+  try {
+    const { publicKeyPem } = await request('keys');
+    relay.registerGateway(gatewayId, publicKeyPem);
+    const started = await request('start');
+    return {
+      gatewayId,
+      pid: child.pid,
+      /** RSS right after the host started. */
+      startedRss: started.rss,
+      /** Collects garbage in the child and starts a new peak; resolves to the idle { rss, heapUsed }. */
+      resetPeak: () => request('resetPeak'),
+      /** The peak { rssPeak, heapUsedPeak, samples } and the CPU time { cpuUserMs, cpuSystemMs } since the last resetPeak. */
+      peak: () => request('peak'),
+      /** Stops the host and waits for the child to exit (kills it if it lingers). */
+      async stop() {
+        try {
+          await request('stop');
+        } catch {
+          // Already gone, or the host failed to stop: the kill below still ends the child.
+        }
+        const timer = setTimeout(() => void kill(), 5_000);
+        await exitedPromise;
+        clearTimeout(timer);
+      },
+    };
+  } catch (error) {
+    await kill();
+    throw error;
+  }
+}

@@ -1,0 +1,35 @@
+// Causeway benchmarks: `npm run bench -- <workload> [options]` (after `npm run build`).
+// A workload is a module under workloads/ exporting { name, summary, options, run(options, log), format(report) };
+// add it to WORKLOADS below.
+import { parseOptions } from './lib/args.mjs';
+import { writeReport } from './lib/report.mjs';
+import { throughput } from './workloads/throughput.mjs';
+
+const WORKLOADS = [throughput];
+
+function usage() {
+  const lines = ['usage: npm run bench -- <workload> [options]', '', 'workloads:'];
+  for (const w of WORKLOADS) {
+    const opts = Object.entries(w.options).map(([name, s]) => `[--${name} N (default ${s.default})]`).join(' ');
+    lines.push(`  ${w.name} ${opts}`, `      ${w.summary}`);
+  }
+  return lines.join('\n');
+}
+
+const [name, ...rest] = process.argv.slice(2);
+const workload = WORKLOADS.find((w) => w.name === name);
+if (!workload) {
+  process.stderr.write(`${name ? `unknown workload "${name}"\n\n` : ''}${usage()}\n`);
+  process.exitCode = 2;
+} else {
+  try {
+    const options = parseOptions(rest, workload.options);
+    const log = (line) => process.stderr.write(`${line}\n`);
+    const report = await workload.run(options, log);
+    const file = await writeReport(workload.name, report);
+    process.stdout.write(`\n${workload.format(report)}\n\nreport: ${file}\n`);
+  } catch (error) {
+    process.stderr.write(`bench ${workload.name} failed: ${error?.stack ?? error}\n`);
+    process.exitCode = 1;
+  }
+}
