@@ -84,7 +84,7 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
       });
     } catch (error) {
       if (init.signal?.aborted) throw error;
-      throw new CausewayError('CW_GATEWAY_OFFLINE', `could not reach the relay at ${base} for ${method} ${path}: ${(error as Error).message}`, { cause: error });
+      throw new CausewayError('CW_RELAY_UNREACHABLE', `could not reach the relay at ${base} for ${method} ${path}: ${(error as Error).message}`, { cause: error });
     }
     if (res.ok) return res;
     let code: unknown;

@@ -21,6 +21,7 @@ export const errorCodes = {
   // keys and credentials
   CW_KEYFILE_NOT_FOUND: 'The key file does not exist',
   CW_KEYFILE_INVALID: 'The key file is malformed or of an unknown version',
+  CW_KEYFILE_UNREADABLE: 'The key file exists but cannot be read (permissions or I/O)',
   CW_KEYFILE_EXISTS: 'A key file already exists at that path',
   CW_RECOVERY_KEY_MISSING: 'No recovery key was given',
   CW_RECOVERY_KEY_WRONG: 'The recovery key does not open the key file',
@@ -49,6 +50,7 @@ export const errorCodes = {
   CW_SPOOL_IO: 'The spool could not read or write its files',
   // relay
   CW_RELAY_AUTH_FAILED: 'The relay refused the gateway or client credentials',
+  CW_RELAY_UNREACHABLE: 'The relay could not be reached or did not complete the handshake',
   CW_RELAY_PROTOCOL: 'A relay message or frame is malformed',
   CW_GATEWAY_OFFLINE: 'The gateway is not connected to the relay',
   CW_FRAME_INVALID: 'A result frame is malformed or out of sequence',

@@ -173,7 +173,7 @@ datasource
     const host = createHost({ configFile: opts.config });
     try {
       const result = await host.testDataSource(id);
-      process.stdout.write(`${id}: ok in ${result.latencyMs} ms${result.serverVersion ? ` (${result.serverVersion})` : ''}\n`);
+      process.stdout.write(`${id}: ok in ${Math.round(result.latencyMs)} ms${result.serverVersion ? ` (${result.serverVersion})` : ''}\n`);
     } finally {
       await host.stop();
     }

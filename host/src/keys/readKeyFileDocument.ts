@@ -9,7 +9,7 @@ export interface ReadKeyFile {
   mode: number;
 }
 
-/** Reads and checks a key file. Throws `CW_KEYFILE_NOT_FOUND` or `CW_KEYFILE_INVALID`. */
+/** Reads and checks a key file. Throws `CW_KEYFILE_NOT_FOUND`, `CW_KEYFILE_UNREADABLE` or `CW_KEYFILE_INVALID`. */
 export async function readKeyFileDocument(file: string): Promise<ReadKeyFile> {
   let text: string;
   let mode: number;
@@ -20,7 +20,7 @@ export async function readKeyFileDocument(file: string): Promise<ReadKeyFile> {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw keyFileError('CW_KEYFILE_NOT_FOUND', file, 'does not exist (create one with `causeway keys init`)');
     if (code === 'EISDIR') throw keyFileError('CW_KEYFILE_INVALID', file, 'is a folder, not a file');
-    throw error;
+    throw keyFileError('CW_KEYFILE_UNREADABLE', file, `cannot be read (${code ?? (error as Error).message})`);
   }
   return { document: parseKeyFileDocument(text, file), mode };
 }

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
-import { CausewayError, type JobSpool, type Logger, type Spooler } from '@causeway/sdk';
-import { createSpoolQuota } from './createSpoolQuota.js';
+import { CausewayError, type Logger, type Spooler } from '@causeway/sdk';
+import { createSpoolQuota, createSpoolerJobs } from '@causeway/sdk/spooling';
 import { openDiskJobSpool } from './openDiskJobSpool.js';
 import { JOB_FOLDER_PREFIX, removeLeftoverJobFolders } from './removeLeftoverJobFolders.js';
 
@@ -37,8 +37,6 @@ export async function createDiskSpooler(options: DiskSpoolerOptions): Promise<Sp
   if (!isAbsolute(directory)) throw new CausewayError('CW_SPOOL_IO', `disk spooler directory must be an absolute path, got ${directory}`);
   const segmentBytes = options.segmentBytes ?? DEFAULT_SEGMENT_BYTES;
   const quota = createSpoolQuota(options.quotaBytes ?? DEFAULT_DISK_QUOTA_BYTES);
-  const jobs = new Map<string, JobSpool>();
-  let disposed = false;
 
   let removed: number;
   try {
@@ -50,11 +48,10 @@ export async function createDiskSpooler(options: DiskSpoolerOptions): Promise<Sp
   if (removed > 0) logger.info({ directory, removed }, `removed ${removed} leftover spool job folder(s) from a previous run`);
   else logger.debug({ directory }, 'no leftover spool job folders');
 
-  return {
-    async open(jobId) {
-      if (typeof jobId !== 'string' || jobId.length === 0) throw new CausewayError('CW_SPOOL_IO', 'cannot open a spool: the job id is empty');
-      if (disposed) throw new CausewayError('CW_SPOOL_IO', `cannot open a spool for job ${jobId}: the disk spooler was disposed`);
-      if (jobs.has(jobId)) throw new CausewayError('CW_SPOOL_IO', `cannot open a spool for job ${jobId}: it already has one`);
+  return createSpoolerJobs({
+    name: 'disk spooler',
+    quota,
+    async openJob(jobId, onDiscarded) {
       const folder = join(directory, jobFolderName(jobId));
       try {
         await mkdir(folder, { mode: 0o700 });
@@ -64,27 +61,7 @@ export async function createDiskSpooler(options: DiskSpoolerOptions): Promise<Sp
           details: { jobId },
         });
       }
-      const spool = await openDiskJobSpool({
-        jobId,
-        folder,
-        segmentBytes,
-        quota,
-        logger,
-        onDiscarded: () => {
-          if (jobs.get(jobId) === spool) jobs.delete(jobId);
-        },
-      });
-      jobs.set(jobId, spool);
-      return spool;
+      return openDiskJobSpool({ jobId, folder, segmentBytes, quota, logger, onDiscarded });
     },
-
-    usage() {
-      return { bytes: quota.usedBytes, jobs: jobs.size };
-    },
-
-    async dispose() {
-      disposed = true;
-      await Promise.all([...jobs.values()].map((spool) => spool.discard()));
-    },
-  };
+  });
 }

@@ -2,8 +2,7 @@ import { createSecretKey, randomBytes } from 'node:crypto';
 import { open, rm, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CausewayError, type JobSpool, type Logger, type SpooledFrame } from '@causeway/sdk';
-import { createChangeSignal } from './createChangeSignal.js';
-import type { SpoolQuota } from './createSpoolQuota.js';
+import { createChangeSignal, type SpoolQuota } from '@causeway/sdk/spooling';
 import { FRAME_RECORD_OVERHEAD, decryptFrameRecord, encryptFrameRecord } from './frameRecord.js';
 
 /** How many bytes of records a reader fetches from disk at once (one record at least). */

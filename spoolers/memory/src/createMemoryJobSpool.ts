@@ -1,6 +1,5 @@
 import { CausewayError, type JobSpool, type SpooledFrame } from '@causeway/sdk';
-import { createChangeSignal } from './createChangeSignal.js';
-import type { SpoolQuota } from './createSpoolQuota.js';
+import { createChangeSignal, type SpoolQuota } from '@causeway/sdk/spooling';
 
 /** What one in-memory job spool needs from its spooler. */
 export interface MemoryJobSpoolOptions {

@@ -37,7 +37,7 @@ function text(data: RawData): string {
  * Dials the relay, authenticates, and keeps the link up until `close()`. Resolves once the first
  * connection is ready. The first attempt is not retried: a refusal rejects with
  * `CW_RELAY_AUTH_FAILED`, an unreachable relay or a handshake longer than `handshakeTimeoutMs`
- * with `CW_GATEWAY_OFFLINE`, so a misconfigured host fails at boot. Later losses reconnect with
+ * with `CW_RELAY_UNREACHABLE`, so a misconfigured host fails at boot. Later losses reconnect with
  * backoff for as long as the link is open.
  */
 export async function openRelayLink(options: RelayLinkOptions): Promise<RelayLink> {
@@ -139,7 +139,7 @@ export async function openRelayLink(options: RelayLinkOptions): Promise<RelayLin
       let ready = false;
       let refusal: CausewayError | undefined;
       const timer = setTimeout(() => {
-        refusal ??= new CausewayError('CW_GATEWAY_OFFLINE', `the relay at ${endpoint} did not complete the handshake within ${settings.handshakeTimeoutMs} ms`);
+        refusal ??= new CausewayError('CW_RELAY_UNREACHABLE', `the relay at ${endpoint} did not complete the handshake within ${settings.handshakeTimeoutMs} ms`);
         ws.terminate();
       }, settings.handshakeTimeoutMs);
 
@@ -200,17 +200,17 @@ export async function openRelayLink(options: RelayLinkOptions): Promise<RelayLin
       });
       ws.on('error', (error) => {
         logger.debug({ error: error.message }, 'relay socket error');
-        refusal ??= new CausewayError('CW_GATEWAY_OFFLINE', `could not reach the relay at ${endpoint}: ${error.message}`, { cause: error });
+        refusal ??= new CausewayError('CW_RELAY_UNREACHABLE', `could not reach the relay at ${endpoint}: ${error.message}`, { cause: error });
       });
       ws.on('close', (code, reason) => {
         clearTimeout(timer);
         if (dialling === ws) dialling = undefined;
         if (!ready) {
-          reject(refusal ?? new CausewayError('CW_GATEWAY_OFFLINE', `the relay at ${endpoint} closed the connection during the handshake (${code} ${reason.toString()})`));
+          reject(refusal ?? new CausewayError('CW_RELAY_UNREACHABLE', `the relay at ${endpoint} closed the connection during the handshake (${code} ${reason.toString()})`));
           return;
         }
         if (socket === ws || socket === undefined) {
-          lost(refusal ?? new CausewayError('CW_GATEWAY_OFFLINE', `the relay connection closed (${code}${reason.length ? ` ${reason.toString()}` : ''})`));
+          lost(refusal ?? new CausewayError('CW_RELAY_UNREACHABLE', `the relay connection closed (${code}${reason.length ? ` ${reason.toString()}` : ''})`));
         }
       });
     });

@@ -216,14 +216,14 @@ describe('websocket transport with the embedded relay', () => {
     expect(error.message).toContain('does not match its registered key');
   });
 
-  it('rejects connect with CW_GATEWAY_OFFLINE when nothing listens at the relay URL', async () => {
+  it('rejects connect with CW_RELAY_UNREACHABLE when nothing listens at the relay URL', async () => {
     const relay = await startRelay();
     const url = relay.wsUrl;
     await relay.stop();
     relays.length = 0;
     const host = fakeHost();
     const error = await failure((await transportFor(url)).connect(session(), host.handler));
-    expect(error.code).toBe('CW_GATEWAY_OFFLINE');
+    expect(error.code).toBe('CW_RELAY_UNREACHABLE');
     expect(error.message).toContain(`could not reach the relay at ${url}${RELAY_GATEWAY_PATH}`);
     expect(host.states).toEqual(['connecting', 'closed']);
   });

@@ -1,4 +1,4 @@
-import { CausewayError } from '@causeway/sdk';
+import { CausewayError } from '../errors.js';
 
 /** The byte budget shared by every job of one spooler. */
 export interface SpoolQuota {
