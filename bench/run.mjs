@@ -3,9 +3,10 @@
 // add it to WORKLOADS below.
 import { parseOptions } from './lib/args.mjs';
 import { writeReport } from './lib/report.mjs';
+import { encoding } from './workloads/encoding.mjs';
 import { throughput } from './workloads/throughput.mjs';
 
-const WORKLOADS = [throughput];
+const WORKLOADS = [throughput, encoding];
 
 function usage() {
   const lines = ['usage: npm run bench -- <workload> [options]', '', 'workloads:'];
@@ -22,8 +23,18 @@ if (!workload) {
   process.stderr.write(`${name ? `unknown workload "${name}"\n\n` : ''}${usage()}\n`);
   process.exitCode = 2;
 } else {
+  let options;
   try {
-    const options = parseOptions(rest, workload.options);
+    options = parseOptions(rest, workload.options);
+  } catch (error) {
+    process.stderr.write(`${error.message}\n\n${usage()}\n`);
+    process.exitCode = 2;
+  }
+  if (options) await runWorkload(workload, options);
+}
+
+async function runWorkload(workload, options) {
+  try {
     const log = (line) => process.stderr.write(`${line}\n`);
     const report = await workload.run(options, log);
     const file = await writeReport(workload.name, report);

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { performance } from 'node:perf_hooks';
 
 /** The PostgreSQL the project's machines run (trust auth on loopback). */
 export const pgConfig = { host: '127.0.0.1', port: 5432, database: 'test', user: 'postgres' };

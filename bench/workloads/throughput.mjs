@@ -1,8 +1,10 @@
 import { createRelayClient, createRelayServer } from '@causeway/relay';
 import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import Cursor from 'pg-cursor';
 import { startHostChild } from '../lib/hostChild.mjs';
+import { measureMachineCpu } from '../lib/machineCpu.mjs';
 import { ensureBenchTable, pgConfig } from '../lib/postgres.mjs';
 import { formatTable, machineInfo } from '../lib/report.mjs';
 import { mb, round, summarize } from '../lib/stats.mjs';
@@ -14,6 +16,7 @@ function cpuMs(since) {
 
 /** A: what a careful user does without Causeway: one connection, a cursor, array rows, fixed-size batches. */
 async function readDirect(text, batchRows) {
+  const machine = measureMachineCpu();
   const cpu = process.cpuUsage();
   const started = performance.now();
   const client = new pg.Client(pgConfig);
@@ -30,19 +33,25 @@ async function readDirect(text, batchRows) {
   } finally {
     await client.end();
   }
-  return { seconds: (performance.now() - started) / 1000, rows, benchCpuMs: cpuMs(cpu) };
+  return { seconds: (performance.now() - started) / 1000, rows, benchCpuMs: cpuMs(cpu), machineBusyCores: machine.stop() };
 }
 
 /** B: the same query through the relay (in this process) and the host (in the child), rows decoded by the client. */
 async function readThroughCauseway(client, gatewayId, text, batchRows) {
+  const machine = measureMachineCpu();
   const cpu = process.cpuUsage();
   const started = performance.now();
   const stream = await client.run(gatewayId, { dataSource: 'pg', query: { text }, options: { batchRows } });
   let rows = 0;
   for await (const batch of stream.rows()) rows += batch.length;
   const seconds = (performance.now() - started) / 1000;
+  const machineBusyCores = machine.stop();
   const summary = stream.summary();
-  return { seconds, rows, benchCpuMs: cpuMs(cpu), resultBytes: summary?.bytes, summaryRows: summary?.rows, hostTimings: summary?.timings };
+  return { seconds, rows, benchCpuMs: cpuMs(cpu), machineBusyCores, resultBytes: summary?.bytes, summaryRows: summary?.rows, hostTimings: summary?.timings };
+}
+
+function median(values) {
+  return values.some((v) => v === null || v === undefined) ? null : round(summarize(values).median, 2);
 }
 
 function describe(samples, rows) {
@@ -95,23 +104,25 @@ export const throughput = {
       for (let i = 1; i <= runs; i++) {
         const a = await readDirect(text, batchRows);
         assertRowCount('A (direct)', a.rows, rows);
-        log(`run ${i}/${runs}  A direct    ${round(a.seconds)} s`);
+        log(`run ${i}/${runs}  A direct    ${round(a.seconds)} s   cpu: bench ${round(a.benchCpuMs / 1000, 2)} s   machine busy cores ${a.machineBusyCores}`);
 
         const idle = await hostChild.resetPeak();
         const b = await readThroughCauseway(client, hostChild.gatewayId, text, batchRows);
         const host = await hostChild.peak();
         assertRowCount('B (causeway)', b.rows, rows);
         assertRowCount('B (causeway) end frame', b.summaryRows, rows);
-        log(`run ${i}/${runs}  B causeway  ${round(b.seconds)} s   host peak RSS ${mb(host.rssPeak)} MB`);
+        const hostCpu = (host.cpuUserMs + host.cpuSystemMs) / 1000;
+        log(`run ${i}/${runs}  B causeway  ${round(b.seconds)} s   cpu: host ${round(hostCpu, 2)} s, bench ${round(b.benchCpuMs / 1000, 2)} s   machine busy cores ${b.machineBusyCores}   host peak RSS ${mb(host.rssPeak)} MB`);
 
         pairs.push({
           run: i,
-          direct: { seconds: round(a.seconds, 4), rowsPerSecond: Math.round(rows / a.seconds), benchCpuMs: a.benchCpuMs },
+          direct: { seconds: round(a.seconds, 4), rowsPerSecond: Math.round(rows / a.seconds), benchCpuMs: a.benchCpuMs, machineBusyCores: a.machineBusyCores },
           causeway: {
             seconds: round(b.seconds, 4),
             rowsPerSecond: Math.round(rows / b.seconds),
             benchCpuMs: b.benchCpuMs,
             hostCpuMs: round(host.cpuUserMs + host.cpuSystemMs, 1),
+            machineBusyCores: b.machineBusyCores,
             resultBytes: b.resultBytes,
             hostTimingsMs: b.hostTimings,
             hostIdleRssMB: mb(idle.rss),
@@ -148,6 +159,13 @@ export const throughput = {
         ...causeway,
         resultBytes: pairs[0]?.causeway.resultBytes,
       },
+      cpuSecondsPerRun: {
+        directBench: median(pairs.map((p) => p.direct.benchCpuMs / 1000)),
+        causewayHost: median(pairs.map((p) => p.causeway.hostCpuMs / 1000)),
+        causewayBench: median(pairs.map((p) => p.causeway.benchCpuMs / 1000)),
+        machineBusyCoresDuringDirect: median(pairs.map((p) => p.direct.machineBusyCores)),
+        machineBusyCoresDuringCauseway: median(pairs.map((p) => p.causeway.machineBusyCores)),
+      },
       ratioCausewayToDirect: { median: round(ratio.median), min: round(ratio.min), max: round(ratio.max) },
       hostMemory: {
         rssAfterStartMB: mb(hostStartedRss),
@@ -177,12 +195,16 @@ export const throughput = {
       ['peak during B', hostMemory.peakRssDuringRunMB.median, hostMemory.peakRssDuringRunMB.min, hostMemory.peakRssDuringRunMB.max],
     ]);
     const m = report.machine;
+    const c = report.cpuSecondsPerRun;
+    const busy = c.machineBusyCoresDuringDirect === null ? '' : `; machine busy cores A ${c.machineBusyCoresDuringDirect}, B ${c.machineBusyCoresDuringCauseway} of ${m.cpus}`;
     return [
       `throughput: ${r(report.options.rows)} rows x ${report.options.runs} runs, batches of ${report.options.batchRows}  (${m.cpus} cpus, node ${m.node}, load ${m.loadAverage.join(' ')})`,
       '',
       table,
       '',
       memory,
+      '',
+      `CPU s per run (median): A bench ${c.directBench}; B host ${c.causewayHost} + bench (relay, client) ${c.causewayBench}${busy}`,
     ].join('\n');
   },
 };

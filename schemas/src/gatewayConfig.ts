@@ -69,7 +69,10 @@ export const GatewayConfigSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
-    dataSources: Type.Record(Type.String({ pattern: '^[a-z][a-z0-9]*(-[a-z0-9]+)*$' }), DataSource),
+    dataSources: Type.Record(Type.String({ pattern: '^[a-z][a-z0-9]*(-[a-z0-9]+)*$' }), DataSource, {
+      additionalProperties: false,
+      description: 'data sources by id (lower-case words joined by dashes)',
+    }),
     limits: Type.Optional(
       Type.Object(
         {

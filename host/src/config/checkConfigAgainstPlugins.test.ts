@@ -59,6 +59,7 @@ beforeAll(async () => {
   pluginsDir = join(root, 'plugins');
   await externalPlugin('saml-auth', { kind: 'auth-provider', authProvider: { produces: ['saml'] } });
   await externalPlugin('acme-db', { kind: 'connector', connector: { identityKinds: ['password'] } });
+  await externalPlugin('saml-db', { kind: 'connector', connector: { identityKinds: ['saml', 'password'] } });
 });
 
 afterAll(async () => {
@@ -123,7 +124,7 @@ describe('checkConfigAgainstPlugins', () => {
       ['/spooler/plugin', 'names plugin "disk", which is disabled'],
       ['/dataSources/unknown/connector', 'names plugin "nosuch-db", which was not discovered'],
       ['/dataSources/wrong-kind/connector', 'names plugin "memory", which is a spooler, not a connector'],
-      ['/dataSources/wrong-kind/auth/provider', 'names plugin "postgres", which is a connector, not a auth-provider'],
+      ['/dataSources/wrong-kind/auth/provider', 'names plugin "postgres", which is a connector, not an auth-provider'],
       ['/dataSources/not-enabled/connector', 'names plugin "acme-db", which is disabled'],
       ['/dataSources/bad-settings/settings/database', 'is required'],
       ['/dataSources/bad-settings/settings/port', 'must be integer'],
@@ -141,7 +142,6 @@ describe('checkConfigAgainstPlugins', () => {
   });
 
   it('accepts the external provider once it is paired with a connector that takes its identity', async () => {
-    await externalPlugin('saml-db', { kind: 'connector', connector: { identityKinds: ['saml', 'password'] } });
     const { ajv, config, plugins } = await prepare('saml.json', {
       relay: { settings: { url: 'ws://127.0.0.1:9000' } },
       plugins: { searchPaths: ['plugins'], enabled: ['saml-auth', 'saml-db'] },

@@ -10,6 +10,10 @@ export interface CheckedSettings {
   dataSources: Record<string, { connector: Record<string, unknown>; auth: Record<string, unknown> }>;
 }
 
+function article(kind: string): string {
+  return /^[aeiou]/.test(kind) ? `an ${kind}` : `a ${kind}`;
+}
+
 /** The settings each plugin gets: `plugins.settings[id]`, with `relay.settings` for the relay transport. */
 export function pluginSettingsOf(config: ResolvedConfig): Record<string, Record<string, unknown>> {
   const settings: Record<string, Record<string, unknown>> = { ...config.plugins.settings };
@@ -30,7 +34,7 @@ export function checkConfigAgainstPlugins(ajv: Ajv2020, config: ResolvedConfig, 
   const requirePlugin = (id: string, kind: PluginKind, pointer: string): boolean => {
     const manifest = plugins.manifest(id);
     if (!manifest) problems.push({ pointer, message: `names plugin "${id}", which was not discovered` });
-    else if (manifest.kind !== kind) problems.push({ pointer, message: `names plugin "${id}", which is a ${manifest.kind}, not a ${kind}` });
+    else if (manifest.kind !== kind) problems.push({ pointer, message: `names plugin "${id}", which is ${article(manifest.kind)}, not ${article(kind)}` });
     else if (!plugins.isEnabled(id)) problems.push({ pointer, message: `names plugin "${id}", which is disabled (built-ins: remove it from plugins.disabled; others: add it to plugins.enabled)` });
     else return true;
     return false;

@@ -40,7 +40,7 @@ describe('parseConfig', () => {
       name: 'dataSources key not an id',
       doc: config({ dataSources: { Sales_DB: { connector: 'postgres', auth: { provider: 'stored-credential' } } } }),
       pointers: ['/dataSources/Sales_DB'],
-      says: 'is not a valid data source id',
+      says: 'is not a valid key here (keys must match ^[a-z][a-z0-9]*(-[a-z0-9]+)*$)',
     },
     { name: 'data source without connector', doc: config({ dataSources: { sales: { auth: { provider: 'x' } } } }), pointers: ['/dataSources/sales/connector'], says: 'is required' },
     { name: 'data source without auth provider', doc: config({ dataSources: { sales: { connector: 'postgres', auth: {} } } }), pointers: ['/dataSources/sales/auth/provider'], says: 'is required' },

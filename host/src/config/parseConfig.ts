@@ -1,26 +1,9 @@
 import { CausewayError } from '@causeway/sdk';
-import { GatewayConfigSchema, Id, type GatewayConfig } from '@causeway/schemas';
+import { GatewayConfigSchema, type GatewayConfig } from '@causeway/schemas';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { isAbsolute, resolve } from 'node:path';
-import { describeAjvErrors, formatProblems, type SchemaProblem } from '../validation/describeAjvErrors.js';
+import { describeAjvErrors, formatProblems } from '../validation/describeAjvErrors.js';
 import { defaultLimits, type ResolvedConfig } from './resolvedConfig.js';
-
-const idPattern = new RegExp(Id.pattern!);
-
-/**
- * The schema's `dataSources` record only says what keys matching the id pattern hold; it lets other
- * keys through, so they are checked here (the data source id crosses the relay in every job).
- */
-function dataSourceKeyProblems(doc: unknown): SchemaProblem[] {
-  const dataSources = (doc as { dataSources?: unknown } | null)?.dataSources;
-  if (!dataSources || typeof dataSources !== 'object' || Array.isArray(dataSources)) return [];
-  return Object.keys(dataSources)
-    .filter((key) => !idPattern.test(key))
-    .map((key) => ({
-      pointer: `/dataSources/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`,
-      message: 'is not a valid data source id (lower-case words joined by dashes)',
-    }));
-}
 
 /**
  * Validates a config document and resolves it: defaults, absolute paths (relative to `baseDir`).
@@ -31,7 +14,7 @@ export function parseConfig(ajv: Ajv2020, doc: unknown, options: { baseDir: stri
   // Validate a copy: ajv's useDefaults writes into the document.
   const copy = structuredClone(doc);
   const valid = validate(copy);
-  const problems = [...(valid ? [] : describeAjvErrors(validate.errors)), ...dataSourceKeyProblems(copy)];
+  const problems = valid ? [] : describeAjvErrors(validate.errors);
   if (problems.length) {
     throw new CausewayError('CW_CONFIG_INVALID', `invalid gateway config:\n${formatProblems(problems, options.file)}`, {
       location: { file: options.file, pointer: problems[0]?.pointer },

@@ -170,6 +170,7 @@ describe('createPluginRuntime', () => {
     const plugins = runtime();
     await expect(plugins.use('missing', 'spooler')).rejects.toMatchObject({ code: 'CW_PLUGIN_NOT_FOUND', message: expect.stringContaining('"missing"') });
     await expect(plugins.use('ok', 'connector')).rejects.toMatchObject({ code: 'CW_PLUGIN_KIND_MISMATCH', message: expect.stringContaining('"ok" is a spooler, not a connector') });
+    await expect(plugins.use('ok', 'auth-provider')).rejects.toMatchObject({ message: expect.stringContaining('not an auth-provider') });
     expect(plugins.list().find((p) => p.id === 'ok')?.state).toBe('registered');
   });
 

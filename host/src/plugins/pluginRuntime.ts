@@ -199,7 +199,7 @@ export function createPluginRuntime(options: PluginRuntimeOptions): PluginRuntim
       if (!record) throw new CausewayError('CW_PLUGIN_NOT_FOUND', `no plugin "${id}" was discovered`);
       if (!record.enabled) throw new CausewayError('CW_PLUGIN_DISABLED', `plugin "${id}" is disabled by the gateway config`);
       if (record.plugin.manifest.kind !== kind) {
-        throw new CausewayError('CW_PLUGIN_KIND_MISMATCH', `plugin "${id}" is a ${record.plugin.manifest.kind}, not a ${kind}`);
+        throw new CausewayError('CW_PLUGIN_KIND_MISMATCH', `plugin "${id}" is ${article(record.plugin.manifest.kind)}, not ${article(kind)}`);
       }
       if (record.state === 'active') return record.instance as PluginInstances[typeof kind];
       if (record.state === 'failed' && record.error) throw record.error;
@@ -242,6 +242,10 @@ export function createPluginRuntime(options: PluginRuntimeOptions): PluginRuntim
       }
     },
   };
+}
+
+function article(kind: PluginKind): string {
+  return /^[aeiou]/.test(kind) ? `an ${kind}` : `a ${kind}`;
 }
 
 function kindWord(kind: PluginKind): string {

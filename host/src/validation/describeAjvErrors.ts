@@ -29,7 +29,8 @@ export function describeAjvErrors(errors: readonly ErrorObject[] | null | undefi
     if (e.keyword === 'additionalProperties') {
       const extra = (e.params as { additionalProperty: string }).additionalProperty;
       pointer = `${pointer}/${escapePointerToken(extra)}`;
-      message = 'is not an allowed property';
+      const patterns = Object.keys((e.parentSchema as { patternProperties?: Record<string, unknown> } | undefined)?.patternProperties ?? {});
+      message = patterns.length ? `is not a valid key here (keys must match ${patterns.join(' or ')})` : 'is not an allowed property';
     } else if (e.keyword === 'required') {
       const missing = (e.params as { missingProperty: string }).missingProperty;
       pointer = `${pointer}/${escapePointerToken(missing)}`;
