@@ -21,7 +21,7 @@ import { createAjv } from './validation/createAjv.js';
 /** How to build a host. Give `configFile`, or `config` (a document, resolved against `baseDir`). */
 export interface HostOptions {
   configFile?: string;
-  config?: GatewayConfig | ResolvedConfig;
+  config?: GatewayConfig;
   baseDir?: string;
   /** The recovery key that opens the key file; default: `recoveryKeyFile` from the config, else CAUSEWAY_RECOVERY_KEY. */
   recoveryKey?: string;
@@ -54,10 +54,6 @@ export interface Host {
   runningJobs(): number;
 }
 
-function isResolved(config: GatewayConfig | ResolvedConfig): config is ResolvedConfig {
-  return 'limits' in config && typeof (config as ResolvedConfig).dataDirectory === 'string' && 'spooler' in config && typeof (config as ResolvedConfig).spooler?.mode === 'string' && Array.isArray((config as ResolvedConfig).plugins?.searchPaths);
-}
-
 /** Creates a host; nothing happens until `start()` (or `inspect()`). */
 export function createHost(options: HostOptions): Host {
   const logger = options.logger ?? createSilentLogger();
@@ -79,9 +75,7 @@ export function createHost(options: HostOptions): Host {
     if (config && runtime && checked) return { config, runtime, checked };
     config = options.configFile
       ? await loadConfigFile(ajv, options.configFile)
-      : options.config && isResolved(options.config)
-        ? options.config
-        : parseConfig(ajv, options.config, { baseDir: options.baseDir ?? process.cwd() });
+      : parseConfig(ajv, options.config, { baseDir: options.baseDir ?? process.cwd() });
     const discovery = await discoverPlugins(ajv, { searchPaths: config.plugins.searchPaths });
     for (const failure of discovery.failures) {
       logger.error({ code: failure.error.code, file: failure.manifestFile, err: failure.error.message }, 'plugin manifest refused');

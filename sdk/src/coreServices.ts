@@ -10,7 +10,7 @@ export interface PluginContext {
   readonly version: string;
   /** The plugin's folder (where its plugin.json lives). */
   readonly directory: string;
-  /** A folder the plugin may write to (state, caches); created on demand by the host. */
+  /** A folder of the plugin's own (state, caches), created by the host (mode 0700) before the plugin is created. */
   readonly dataDirectory: string;
   /** Plugin-wide settings from the gateway config, validated against the manifest's `settingsSchema`. */
   readonly settings: Readonly<Record<string, unknown>>;

@@ -31,9 +31,7 @@ export const errorCodes = {
   CW_ENVELOPE_TAMPERED: 'A credential envelope failed authentication (tampered or corrupted)',
   // jobs and data sources
   CW_JOB_INVALID: 'A relay job does not match the job schema',
-  CW_JOB_DUPLICATE: 'A job with this id is already running',
   CW_DATASOURCE_UNKNOWN: 'The job names a data source this gateway does not have',
-  CW_HOST_BUSY: 'The gateway has reached its concurrent job limit',
   CW_SHUTTING_DOWN: 'The gateway is shutting down',
   // authentication
   CW_CREDENTIALS_MISSING: 'The data source needs credentials and none were given',

@@ -10,8 +10,14 @@ import { changeRecoveryKey, createKeyFile, readPublicKey, resolveRecoveryKey } f
 import { destination } from 'pino';
 import { createLogger } from '../logging/createLogger.js';
 import type { PluginInfo } from '../plugins/pluginRuntime.js';
-import { describeError, readStdin } from './io.js';
+import { describeError, readJsonFile, readStdin } from './io.js';
 import { queryCommand } from './queryCommand.js';
+
+// A reader that stops early (`causeway query ... | head`) is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 
 const program = new Command('causeway').description('Causeway on-premises data gateway').showHelpAfterError();
 const stateDirDefault = resolve('.causeway');
@@ -30,10 +36,11 @@ program
   .option('--embedded', 'run the embedded defaults: no config needed')
   .option('--state-dir <dir>', 'where embedded mode keeps keys and state', stateDirDefault)
   .option('--relay-port <port>', 'embedded relay port (0: any free port)', '7420')
-  .option('--log-level <level>', 'log level', 'info')
-  .action(async (opts: { config: string; embedded?: boolean; stateDir: string; relayPort: string; logLevel: string }) => {
+  .option('--log-level <level>', 'log level (default: log.level of the config, else info)')
+  .action(async (opts: { config: string; embedded?: boolean; stateDir: string; relayPort: string; logLevel?: string }) => {
+    const configured = opts.embedded ? undefined : ((await readJsonFile(opts.config).catch(() => undefined)) as { log?: { level?: string } } | undefined)?.log?.level;
     // Logs go to stderr as JSON lines; stdout is for what a person or a script reads.
-    const logger = createLogger({ level: opts.logLevel, destination: destination(2) });
+    const logger = createLogger({ level: opts.logLevel ?? configured ?? 'info', destination: destination(2) });
     let stop: () => Promise<void>;
     if (opts.embedded) {
       const gw = await startEmbedded({ stateDirectory: join(opts.stateDir, 'embedded'), logger, relayPort: Number(opts.relayPort) });

@@ -21,7 +21,7 @@ export interface CredentialVault {
   openStored(dataSourceId: string): Record<string, unknown> | undefined;
   /** Opens a credential a job carried (encrypted to this gateway's public key). */
   openJobCredential(envelope: unknown): Record<string, unknown>;
-  /** Seals a secret under the data key (what `credentials seal` writes into the config). */
+  /** Seals a secret under the data key (the form the vault keeps; also accepted in the config). */
   seal(secret: Record<string, unknown>): SealedEnvelopeLike;
 }
 

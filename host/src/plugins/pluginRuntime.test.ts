@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import type { Clock, Logger, PluginContext, Spooler } from '@causeway/sdk';
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { container } from 'tsyringe';
@@ -66,7 +66,7 @@ export default {
 let root: string;
 let search: string;
 let discovery: Discovery;
-const dataDirectory = '/var/lib/causeway-test';
+let dataDirectory: string;
 const clock: Clock = { now: () => 1_700_000_000_000 };
 
 async function plugin(id: string, source: string, manifest: Record<string, unknown> = {}): Promise<void> {
@@ -96,6 +96,7 @@ function runtime(overrides: Partial<PluginRuntimeOptions> = {}, lines: Line[] = 
 beforeAll(async () => {
   root = await realpath(await mkdtemp(join(tmpdir(), 'causeway-runtime-')));
   search = join(root, 'plugins');
+  dataDirectory = join(root, 'data');
   await writeFile(join(root, 'package.json'), JSON.stringify({ type: 'module' }));
   for (const id of ['lazy', 'ok', 'other', 'off', 'both', 'concurrent', 'settings', 'reloads', 'twice']) await plugin(id, spoolerModule(id));
   await plugin('throws', `throw new Error('boom at import');\n`);
@@ -113,6 +114,16 @@ afterAll(async () => {
 });
 
 describe('createPluginRuntime', () => {
+  it('loads a plugin that asks for worker isolation in-process, with a warning saying so', async () => {
+    await plugin('wants-worker', spoolerModule('wants-worker'), { isolation: 'worker' });
+    const local = await discoverPlugins(createAjv(), { searchPaths: [search], builtinPackages: [] });
+    const lines: Line[] = [];
+    const plugins = runtime({ discovery: local, enabledExternal: ['wants-worker'] }, lines);
+    await plugins.use('wants-worker', 'spooler');
+    expect(lines).toContainEqual(expect.objectContaining({ level: 'warn', bindings: { plugin: 'wants-worker' }, msg: expect.stringContaining('worker isolation is not supported yet') }));
+    await plugins.dispose();
+  });
+
   it('does not import an entry module before its first use()', async () => {
     const plugins = runtime();
     expect(imports()?.lazy).toBeUndefined();
@@ -236,6 +247,7 @@ describe('createPluginRuntime', () => {
       settings: { quotaBytes: 1024 },
     });
     expect(Object.isFrozen(spooler.deps.plugin.settings)).toBe(true);
+    expect(((await stat(spooler.deps.plugin.dataDirectory)).mode & 0o777).toString(8)).toBe('700');
     expect(spooler.deps.clock).toBe(clock);
     spooler.deps.logger.info({ quotaBytes: 1024 }, 'spooler ready');
     expect(lines).toContainEqual({ level: 'info', bindings: { plugin: 'settings' }, obj: { quotaBytes: 1024 }, msg: 'spooler ready' });

@@ -14,6 +14,7 @@ import {
 } from '@causeway/sdk';
 import type { PluginManifest } from '@causeway/schemas';
 import { Capability, Plugin, PluginManager } from 'pluginus';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { DependencyContainer } from 'tsyringe';
@@ -150,6 +151,10 @@ export function createPluginRuntime(options: PluginRuntimeOptions): PluginRuntim
         location: { file: record.plugin.manifestFile, pointer: '/kind' },
       });
     }
+    if (manifest.isolation === 'worker') {
+      // Declared but not built yet: say so rather than pretend the plugin is isolated.
+      logger.warn({ isolation: 'worker' }, 'worker isolation is not supported yet; the plugin runs in the host process');
+    }
     const container = options.container.createChildContainer();
     const context: PluginContext = {
       pluginId: manifest.id,
@@ -158,6 +163,7 @@ export function createPluginRuntime(options: PluginRuntimeOptions): PluginRuntim
       dataDirectory: join(options.dataDirectory, 'plugins', manifest.id),
       settings: Object.freeze({ ...options.settingsFor(manifest.id) }),
     };
+    await mkdir(context.dataDirectory, { recursive: true, mode: 0o700 });
     provide(container, coreServices.logger, logger);
     provide(container, coreServices.clock, options.clock);
     provide(container, coreServices.plugin, context);

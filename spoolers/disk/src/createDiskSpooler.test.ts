@@ -2,7 +2,7 @@ import { getEventListeners } from 'node:events';
 import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { JobSpool, Logger, SpooledFrame } from '@causeway/sdk';
+import type { JobSpool, Logger, SpooledFrame, Spooler } from '@causeway/sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDiskSpooler } from './createDiskSpooler.js';
 
@@ -73,12 +73,21 @@ describe('createDiskSpooler', () => {
     directory = join(await mkdtemp(join(tmpdir(), 'causeway-disk-spool-')), 'spool');
   });
 
+  // Every spooler a test makes is disposed, so no segment file handle is left for the GC to close.
+  const made: Spooler[] = [];
+  const make = async (options: Parameters<typeof createDiskSpooler>[0]): Promise<Spooler> => {
+    const spooler = await createDiskSpooler(options);
+    made.push(spooler);
+    return spooler;
+  };
   afterEach(async () => {
+    await Promise.all(made.splice(0).map((s) => s.dispose?.()));
+
     await rm(join(directory, '..'), { recursive: true, force: true });
   });
 
   it('reads appended frames in order after seal (spool-first)', async () => {
-    const spool = await (await createDiskSpooler({ directory, logger: recordingLogger() })).open('job-1');
+    const spool = await (await make({ directory, logger: recordingLogger() })).open('job-1');
     await appendMany(spool, 0, 10);
     await spool.seal();
     const frames = await collect(spool.read(0));
@@ -90,7 +99,7 @@ describe('createDiskSpooler', () => {
   });
 
   it('refuses an out-of-order append, naming expected and got, and appends after seal', async () => {
-    const spool = await (await createDiskSpooler({ directory, logger: recordingLogger() })).open('job-1');
+    const spool = await (await make({ directory, logger: recordingLogger() })).open('job-1');
     await spool.append(frame(0));
     const error = await rejection(spool.append(frame(5)));
     expect(error.code).toBe('CW_SPOOL_IO');
@@ -100,7 +109,7 @@ describe('createDiskSpooler', () => {
   });
 
   it('writes appends issued without waiting in seq order', async () => {
-    const spool = await (await createDiskSpooler({ directory, segmentBytes: 500, logger: recordingLogger() })).open('job-1');
+    const spool = await (await make({ directory, segmentBytes: 500, logger: recordingLogger() })).open('job-1');
     await Promise.all(Array.from({ length: 30 }, (_, seq) => spool.append(frame(seq))));
     await spool.seal();
     const frames = await collect(spool.read(0));
@@ -109,7 +118,7 @@ describe('createDiskSpooler', () => {
   });
 
   it('streams frames to a reader while they are appended, across segment files', async () => {
-    const spool = await (await createDiskSpooler({ directory, segmentBytes: 1000, logger: recordingLogger() })).open('job-1');
+    const spool = await (await make({ directory, segmentBytes: 1000, logger: recordingLogger() })).open('job-1');
     const reading = collect(spool.read(0));
     for (let seq = 0; seq < 100; seq += 1) {
       await spool.append(frame(seq));
@@ -122,7 +131,7 @@ describe('createDiskSpooler', () => {
   });
 
   it('resumes from a middle seq after an aborted read, leaving no abort listener behind', async () => {
-    const spool = await (await createDiskSpooler({ directory, segmentBytes: 300, logger: recordingLogger() })).open('job-1');
+    const spool = await (await make({ directory, segmentBytes: 300, logger: recordingLogger() })).open('job-1');
     await appendMany(spool, 0, 5);
     const controller = new AbortController();
     const seen: number[] = [];
@@ -144,7 +153,7 @@ describe('createDiskSpooler', () => {
   });
 
   it('frees acknowledged bytes, deletes fully acknowledged segment files and refuses to read them', async () => {
-    const spooler = await createDiskSpooler({ directory, segmentBytes: 4 * 96, logger: recordingLogger() });
+    const spooler = await make({ directory, segmentBytes: 4 * 96, logger: recordingLogger() });
     const spool = await spooler.open('job-1');
     await appendMany(spool, 0, 12); // 3 segments of 4 records of 96 bytes
     expect((await filesUnder(directory)).filter((f) => f.path.endsWith('.seg'))).toHaveLength(3);
@@ -165,7 +174,7 @@ describe('createDiskSpooler', () => {
   });
 
   it('fails only the job that passes the quota; another job keeps appending', async () => {
-    const spooler = await createDiskSpooler({ directory, quotaBytes: 910, logger: recordingLogger() });
+    const spooler = await make({ directory, quotaBytes: 910, logger: recordingLogger() });
     const big = await spooler.open('job-big');
     const small = await spooler.open('job-small');
     await appendMany(big, 0, 9); // 9 × 96 = 864 bytes
@@ -187,7 +196,7 @@ describe('createDiskSpooler', () => {
   });
 
   it('discards idempotently: deletes the job folder, frees its bytes and ends readers with CW_SPOOL_IO', async () => {
-    const spooler = await createDiskSpooler({ directory, logger: recordingLogger() });
+    const spooler = await make({ directory, logger: recordingLogger() });
     const spool = await spooler.open('job/../../escape?');
     await appendMany(spool, 0, 3);
     const [folder] = await readdir(directory);
@@ -203,7 +212,7 @@ describe('createDiskSpooler', () => {
   });
 
   it('writes no plaintext to disk and creates folders 0700 and files 0600', async () => {
-    const spooler = await createDiskSpooler({ directory, segmentBytes: 256, logger: recordingLogger() });
+    const spooler = await make({ directory, segmentBytes: 256, logger: recordingLogger() });
     const spool = await spooler.open('job-secret');
     const marker = Buffer.from('rows...SECRET-PLAINTEXT-MARKER...rows');
     for (let seq = 0; seq < 10; seq += 1) await spool.append({ seq, data: marker });
@@ -226,7 +235,7 @@ describe('createDiskSpooler', () => {
   });
 
   it('fails a read of a tampered segment with CW_SPOOL_IO', async () => {
-    const spool = await (await createDiskSpooler({ directory, logger: recordingLogger() })).open('job-1');
+    const spool = await (await make({ directory, logger: recordingLogger() })).open('job-1');
     await appendMany(spool, 0, 2);
     await spool.seal();
     const [segment] = await filesUnder(directory);
@@ -245,14 +254,14 @@ describe('createDiskSpooler', () => {
   });
 
   it('deletes job folders left by a previous run at start, and logs how many', async () => {
-    const first = await createDiskSpooler({ directory, logger: recordingLogger() });
+    const first = await make({ directory, logger: recordingLogger() });
     await appendMany(await first.open('job-a'), 0, 3);
     await appendMany(await first.open('job-b'), 0, 3);
     await mkdir(join(directory, 'not-a-job'));
     await writeFile(join(directory, 'README'), 'kept');
 
     const logger = recordingLogger();
-    const second = await createDiskSpooler({ directory, logger });
+    const second = await make({ directory, logger });
     expect((await readdir(directory)).sort()).toEqual(['README', 'not-a-job']);
     expect(logger.lines).toContainEqual(expect.objectContaining({ level: 'info', obj: { directory, removed: 2 } }));
     expect(second.usage()).toEqual({ bytes: 0, jobs: 0 });
@@ -262,7 +271,7 @@ describe('createDiskSpooler', () => {
     const segmentBytes = 64 * 1024;
     const window = 256; // frames the producer may run ahead of the last acknowledgement
     const recordBytes = 1024 + 32;
-    const spooler = await createDiskSpooler({ directory, segmentBytes, quotaBytes: 1024 * 1024, logger: recordingLogger() });
+    const spooler = await make({ directory, segmentBytes, quotaBytes: 1024 * 1024, logger: recordingLogger() });
     const spool = await spooler.open('job-big');
     const total = 20_000;
     let acknowledged = -1;
