@@ -95,12 +95,24 @@ export function createHost(options: HostOptions): Host {
     return { config, runtime, checked };
   }
 
-  async function openKeys(cfg: ResolvedConfig): Promise<GatewayKeys> {
-    if (options.keys) return options.keys;
-    const recoveryKey = options.recoveryKey ?? (await resolveRecoveryKey({ file: cfg.recoveryKeyFile, env: options.env ?? process.env }));
-    const keys = await openKeyFile(cfg.keyFile, recoveryKey);
-    for (const warning of keys.warnings ?? []) logger.warn({ file: cfg.keyFile }, warning);
-    return keys;
+  // Opening the key file runs scrypt: once per host, whether start() or testDataSource() asks first.
+  let keysOpened: Promise<GatewayKeys> | undefined;
+  function openKeys(cfg: ResolvedConfig): Promise<GatewayKeys> {
+    if (options.keys) return Promise.resolve(options.keys);
+    keysOpened ??= (async () => {
+      const recoveryKey = options.recoveryKey ?? resolveRecoveryKey({ file: cfg.recoveryKeyFile, env: options.env ?? process.env });
+      const keys = await openKeyFile(cfg.keyFile, recoveryKey);
+      for (const warning of keys.warnings) logger.warn({ file: cfg.keyFile }, warning);
+      return keys;
+    })();
+    // A failure (wrong recovery key) is not remembered: the next call tries again.
+    keysOpened.catch(() => (keysOpened = undefined));
+    return keysOpened;
+  }
+
+  /** The one data-source registry of this host (testDataSource may open it before start). */
+  function registry(cfg: ResolvedConfig, settings: CheckedSettings, plugins: PluginRuntime): DataSourceRegistry {
+    return (dataSources ??= createDataSourceRegistry({ dataSources: cfg.dataSources, settings: settings.dataSources, plugins, logger }));
   }
 
   const host: Host = {
@@ -135,14 +147,14 @@ export function createHost(options: HostOptions): Host {
           vault = createCredentialVault(keys);
           for (const [id, ds] of Object.entries(cfg.dataSources)) if (ds.auth.secret) vault.store(id, ds.auth.secret);
         }
-        dataSources = createDataSourceRegistry({ dataSources: cfg.dataSources, settings: settings.dataSources, plugins, logger });
+        const sources = registry(cfg, settings, plugins);
         const spooler: Spooler = await plugins.use(cfg.spooler.plugin, 'spooler');
         const transport = await plugins.use(cfg.relay.transport, 'relay-transport');
         const slots = createJobSlots(cfg.limits.concurrentJobs);
         const services = {
           ajv,
           plugins,
-          dataSources,
+          dataSources: sources,
           vault,
           spooler,
           authSettings: settings.dataSources,
@@ -223,8 +235,8 @@ export function createHost(options: HostOptions): Host {
     },
     async testDataSource(id, testOptions = {}) {
       const { config: cfg, runtime: plugins, checked: settings } = await prepare();
-      if (!dataSources) dataSources = createDataSourceRegistry({ dataSources: cfg.dataSources, settings: settings.dataSources, plugins, logger });
-      const ds = dataSources.config(id);
+      const sources = registry(cfg, settings, plugins);
+      const ds = sources.config(id);
       let secret = testOptions.secret;
       if (!secret) {
         const keys = await openKeys(cfg);
@@ -235,7 +247,7 @@ export function createHost(options: HostOptions): Host {
       const provider = await plugins.use(ds.auth.provider, 'auth-provider');
       const signal = AbortSignal.timeout(ds.pool?.connectTimeoutMs ?? 15_000);
       const identity = await provider.authenticate({ dataSourceId: id, settings: settings.dataSources[id]?.auth ?? {}, identity: {}, secret, signal });
-      const handle = await dataSources.handle(id);
+      const handle = await sources.handle(id);
       return handle.testConnection(identity, { signal });
     },
   };

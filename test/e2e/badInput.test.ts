@@ -135,6 +135,33 @@ describe('bad input: each gets its own error and the host keeps serving', () => 
     await stillServes();
   });
 
+  it('a job cancelled while waiting for a slot never runs its query', async () => {
+    const single = await startTestGateway({ configure: (c) => (c.limits = { concurrentJobs: 1 }) });
+    const direct = new pg.Client(pgConfig);
+    await direct.connect();
+    try {
+      const marker = `cw_queued_${Date.now()}`;
+      const active = async (tag: string) =>
+        (await direct.query(`select count(*)::int as n from pg_stat_activity where query like '%${tag}%' and pid <> pg_backend_pid()`)).rows[0].n as number;
+      const holder = await single.client.submit(single.gatewayId, { dataSource: 'pg', query: { text: `select pg_sleep(30) /* ${marker}_a */` } });
+      const holderResults = single.client.results(holder.jobId);
+      await waitFor(async () => (await active(`${marker}_a`)) === 1, 5000, 'the first job to hold the slot');
+      const queued = await single.client.submit(single.gatewayId, { dataSource: 'pg', query: { text: `select 1 /* ${marker}_b */` } });
+      const queuedResults = single.client.results(queued.jobId);
+      await waitFor(() => single.host.runningJobs() === 2, 5000, 'the second job to wait for the slot');
+      await single.client.cancel(queued.jobId);
+      expect((await outcome(() => queuedResults.collect())).code).toBe('CW_JOB_CANCELLED');
+      await single.client.cancel(holder.jobId);
+      expect((await outcome(() => holderResults.collect())).code).toBe('CW_JOB_CANCELLED');
+      await waitFor(() => single.reports.length === 2, 5000, 'both job reports');
+      expect(single.reports.find((r) => r.jobId === queued.jobId)).toMatchObject({ outcome: 'CW_JOB_CANCELLED', rows: 0 });
+      expect(single.reports.find((r) => r.jobId === queued.jobId)!.timings.authMs).toBeUndefined();
+    } finally {
+      await direct.end();
+      await single.stop();
+    }
+  });
+
   it('spool quota exceeded -> CW_SPOOL_FULL for that job only', async () => {
     const result = await outcome(async () => (await gw.client.run(gw.gatewayId, { dataSource: 'pg', query: { text: 'select g, repeat(md5(g::text), 20) from generate_series(1, 20000) g' }, options: { mode: 'spool' } })).collect());
     expect(result).toMatchObject({ code: 'CW_SPOOL_FULL', message: expect.stringContaining('quota') });

@@ -61,9 +61,11 @@ export async function runJob(services: JobServices, delivery: JobDelivery, contr
   };
 
   // Abort on deadline as well as on cancel; the reason tells the connector which one it was.
+  // A job cancelled while it waited for a slot arrives with its signal already aborted; no event follows.
   const local = new AbortController();
   const onAbort = () => local.abort(control.signal.reason);
-  control.signal.addEventListener('abort', onAbort, { once: true });
+  if (control.signal.aborted) onAbort();
+  else control.signal.addEventListener('abort', onAbort, { once: true });
   let deadlineTimer: NodeJS.Timeout | undefined;
 
   try {
@@ -74,13 +76,13 @@ export async function runJob(services: JobServices, delivery: JobDelivery, contr
     const deadline = started + timeoutMs;
     deadlineTimer = setTimeout(() => local.abort(new CausewayError('CW_QUERY_TIMEOUT', `the job ran past its ${timeoutMs} ms deadline`)), timeoutMs);
     if ((job.options?.mode ?? services.spoolMode) === 'stream') deliver();
+    throwIfAborted(local.signal);
 
     const ds = services.dataSources.config(job.dataSource);
     const authSettings = services.authSettings[job.dataSource]?.auth ?? {};
     let t = clock.now();
-    const secret = job.credentials
-      ? (authSettings.allowJobCredentials === false ? services.vault.openStored(job.dataSource) : services.vault.openJobCredential(job.credentials))
-      : services.vault.openStored(job.dataSource);
+    const useJobCredential = job.credentials !== undefined && authSettings.allowJobCredentials !== false;
+    const secret = useJobCredential ? services.vault.openJobCredential(job.credentials) : services.vault.openStored(job.dataSource);
     secrets = secretStrings(secret);
     const provider: AuthProvider<Record<string, unknown>> = await services.plugins.use(ds.auth.provider, 'auth-provider');
     const identity = await provider.authenticate({
@@ -98,7 +100,6 @@ export async function runJob(services: JobServices, delivery: JobDelivery, contr
     throwIfAborted(local.signal);
 
     t = clock.now();
-    let firstRowAt: number | undefined;
     const request = {
       text: job.query.text,
       parameters: (job.query.parameters ?? []).map(fromJobParameter),
@@ -116,7 +117,6 @@ export async function runJob(services: JobServices, delivery: JobDelivery, contr
         continue;
       }
       if (seq === 0) throw new CausewayError('CW_INTERNAL', `connector "${ds.connector}" yielded rows before a schema`);
-      firstRowAt ??= clock.now();
       const frame = encoder.rows(seq, part.rows);
       report.rows += part.rows.length;
       report.bytes += frame.byteLength;
