@@ -6,3 +6,6 @@ export type { PluginInfo, PluginState } from './plugins/pluginRuntime.js';
 export { createLogger, createSilentLogger } from './logging/createLogger.js';
 export { createKeyFile, openKeyFile, readPublicKey, changeRecoveryKey, resolveRecoveryKey, type GatewayKeys } from './keys/index.js';
 export { startEmbedded, readEmbeddedState, embeddedStateFile, type EmbeddedGateway, type EmbeddedState } from './embedded/startEmbedded.js';
+export { loadPluginFolder, type PluginFolder, type LoadPluginFolderOptions } from './plugins/loadPluginFolder.js';
+export type { PluginInstances } from './plugins/pluginRuntime.js';
+export type { SchemaProblem } from './validation/describeAjvErrors.js';

@@ -1,6 +1,12 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Id, IdentityKind } from './common.js';
 
+const ColumnTypeName = Type.Union(
+  ['boolean', 'int16', 'int32', 'int64', 'float32', 'float64', 'decimal', 'string', 'binary', 'date', 'time', 'timestamp', 'timestamptz', 'uuid', 'json', 'unknown', 'array'].map(
+    (name) => Type.Literal(name),
+  ),
+);
+
 const JsonSchemaObject = Type.Object({}, { additionalProperties: true, description: 'a JSON Schema (draft 2020-12 subset that ajv accepts)' });
 
 /** The manifest every plugin ships as `plugin.json`. */
@@ -21,7 +27,19 @@ export const PluginManifestSchema = Type.Object(
     settingsSchema: Type.Optional(JsonSchemaObject),
     dataSourceSchema: Type.Optional(JsonSchemaObject),
     connector: Type.Optional(
-      Type.Object({ identityKinds: Type.Array(IdentityKind, { minItems: 1, uniqueItems: true }) }, { additionalProperties: false }),
+      Type.Object(
+        {
+          identityKinds: Type.Array(IdentityKind, { minItems: 1, uniqueItems: true, description: 'the connection identities the connector can log on with' }),
+          columnTypes: Type.Optional(
+            Type.Array(ColumnTypeName, {
+              minItems: 1,
+              uniqueItems: true,
+              description: 'the portable column types the connector produces; the conformance kit proves each with a round trip',
+            }),
+          ),
+        },
+        { additionalProperties: false },
+      ),
     ),
     authProvider: Type.Optional(
       Type.Object({ produces: Type.Array(IdentityKind, { minItems: 1, uniqueItems: true }) }, { additionalProperties: false }),

@@ -39,6 +39,11 @@ export const errorCodes = {
   CW_AUTH_MODE_UNSUPPORTED: 'The connector does not accept the identity the auth provider produced',
   // connectors
   CW_CONNECT_FAILED: 'The data source could not be reached',
+  CW_HOST_NOT_FOUND: 'The data source host name does not resolve',
+  CW_CONNECT_REFUSED: 'The data source host refused the connection (nothing listens on that port)',
+  CW_CONNECT_TIMEOUT: 'Connecting to the data source timed out',
+  CW_TLS_FAILED: 'The TLS handshake with the data source failed (certificate, host name or protocol)',
+  CW_CONNECTION_LOST: 'The connection to the data source was lost while the query ran',
   CW_QUERY_FAILED: 'The data source reported an error for the query',
   CW_QUERY_TIMEOUT: 'The job ran past its deadline',
   CW_JOB_CANCELLED: 'The job was cancelled',

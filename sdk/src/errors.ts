@@ -32,13 +32,30 @@ export class CausewayError extends Error {
   }
 }
 
+/** The codes a connector may throw with. */
+export type ConnectorErrorCode = Extract<
+  ErrorCode,
+  | 'CW_CONNECT_FAILED'
+  | 'CW_HOST_NOT_FOUND'
+  | 'CW_CONNECT_REFUSED'
+  | 'CW_CONNECT_TIMEOUT'
+  | 'CW_TLS_FAILED'
+  | 'CW_CONNECTION_LOST'
+  | 'CW_QUERY_FAILED'
+  | 'CW_QUERY_TIMEOUT'
+  | 'CW_JOB_CANCELLED'
+  | 'CW_AUTH_DENIED'
+  | 'CW_AUTH_MODE_UNSUPPORTED'
+  | 'CW_RESULT_TOO_LARGE'
+>;
+
 /** An error a connector throws for a data-source problem; `serverCode` carries the server's own code (e.g. SQLSTATE). */
 export class ConnectorError extends CausewayError {
   /** The data source's own error code, when it gave one. */
   readonly serverCode: string | undefined;
 
   constructor(
-    code: Extract<ErrorCode, 'CW_CONNECT_FAILED' | 'CW_QUERY_FAILED' | 'CW_QUERY_TIMEOUT' | 'CW_JOB_CANCELLED' | 'CW_AUTH_DENIED' | 'CW_AUTH_MODE_UNSUPPORTED' | 'CW_RESULT_TOO_LARGE'>,
+    code: ConnectorErrorCode,
     message: string,
     options: { cause?: unknown; serverCode?: string; details?: Record<string, unknown> } = {},
   ) {

@@ -4,7 +4,7 @@ export { coreServices, type PluginContext } from './coreServices.js';
 export type { Logger } from './logger.js';
 export type { Clock } from './clock.js';
 export { errorCodes, isErrorCode, type ErrorCode } from './errorCodes.js';
-export { CausewayError, ConnectorError, AuthError, isCausewayError, type ErrorLocation } from './errors.js';
+export { CausewayError, ConnectorError, AuthError, isCausewayError, type ErrorLocation, type ConnectorErrorCode } from './errors.js';
 export { columnTypes, type Column, type ColumnType, type ScalarColumnType, type Value, type Row } from './columns.js';
 export type {
   ConnectionIdentity,

@@ -153,16 +153,16 @@ describe('createPostgresDataSource', () => {
     }
   });
 
-  it('reports a refused connection on an unused port as CW_CONNECT_FAILED naming host:port', async () => {
+  it('reports a refused connection on an unused port as CW_CONNECT_REFUSED naming host:port', async () => {
     const { server, port } = await listen(() => undefined);
     await new Promise((resolve) => server.close(resolve));
     const refused = await open({ port });
     try {
       await expect(collect(refused.execute(request('select 1'), postgres))).rejects.toMatchObject({
-        code: 'CW_CONNECT_FAILED',
+        code: 'CW_CONNECT_REFUSED',
         message: expect.stringContaining(`127.0.0.1:${port}`),
       });
-      await expect(refused.testConnection(postgres, { signal: never() })).rejects.toMatchObject({ code: 'CW_CONNECT_FAILED' });
+      await expect(refused.testConnection(postgres, { signal: never() })).rejects.toMatchObject({ code: 'CW_CONNECT_REFUSED' });
       expect(refused.poolStats().leased).toBe(0);
     } finally {
       await refused.close();
@@ -175,7 +175,7 @@ describe('createPostgresDataSource', () => {
     const silent = await open({ port }, { connectTimeoutMs: 200 });
     try {
       await expect(collect(silent.execute(request('select 1'), postgres))).rejects.toMatchObject({
-        code: 'CW_CONNECT_FAILED',
+        code: 'CW_CONNECT_TIMEOUT',
         message: expect.stringContaining('timed out'),
       });
     } finally {

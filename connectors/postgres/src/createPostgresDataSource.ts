@@ -11,11 +11,10 @@ import {
   type TestConnectionResult,
 } from '@causeway/sdk';
 import pg from 'pg';
-import { abortError } from './abortError.js';
+import { abortError, createIdentityPools, createRunSignal, type IdentityPoolStats } from '@causeway/sdk/connectors';
 import { createClientConfig } from './createClientConfig.js';
-import { createIdentityPools, type IdentityPoolStats } from './identityPools.js';
-import { createRunSignal } from './createRunSignal.js';
 import { mapPgError, sqlState, type PgErrorContext } from './mapPgError.js';
+import { isPgAuthFailure, pgSessionPool } from './pgSessionPool.js';
 import { defaultPort, type PostgresSettings } from './postgresSettings.js';
 import { sendCancelRequest } from './sendCancelRequest.js';
 import { streamQuery } from './streamQuery.js';
@@ -49,18 +48,23 @@ export async function createPostgresDataSource(settings: PostgresSettings, optio
   const address = { host: settings.host, port: settings.port ?? defaultPort };
   const where = `${address.host}:${address.port}`;
   const closeController = new AbortController();
-  const pools = createIdentityPools({
+  const pools = createIdentityPools<PasswordIdentity, pg.PoolClient>({
     limits,
     logger,
+    product: 'PostgreSQL',
+    isAuthFailure: isPgAuthFailure,
     createPool: (identity) =>
-      new pg.Pool({
-        ...configFor(identity),
-        max: limits.maxConnections,
-        idleTimeoutMillis: limits.idleTimeoutMs,
-        connectionTimeoutMillis: limits.connectTimeoutMs,
-        allowExitOnIdle: true,
-        types: pgTypeParsers,
-      }),
+      pgSessionPool(
+        new pg.Pool({
+          ...configFor(identity),
+          max: limits.maxConnections,
+          idleTimeoutMillis: limits.idleTimeoutMs,
+          connectionTimeoutMillis: limits.connectTimeoutMs,
+          allowExitOnIdle: true,
+          types: pgTypeParsers,
+        }),
+        logger,
+      ),
   });
 
   const errorContext = (phase: PgErrorContext['phase'], identity: PasswordIdentity): PgErrorContext => ({

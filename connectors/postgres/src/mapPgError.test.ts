@@ -69,26 +69,29 @@ describe('mapPgError', () => {
     expect(mapped.message).toMatch(/authentication failed for user "ada" on PostgreSQL at 127\.0\.0\.1:5432/);
   });
 
-  it('maps a refused TCP connection to CW_CONNECT_FAILED naming host:port', async () => {
+  it('maps a refused TCP connection to CW_CONNECT_REFUSED naming host:port', async () => {
     const port = await unusedPort();
     const client = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'test' });
     const error = await caught(() => client.connect());
     const mapped = mapPgError(error, context('connect', { port }));
-    expect(mapped.code).toBe('CW_CONNECT_FAILED');
+    expect(mapped.code).toBe('CW_CONNECT_REFUSED');
     expect(mapped.message).toContain(`127.0.0.1:${port}`);
-    expect(mapped.message).toContain('connection refused');
+    expect(mapped.message).toContain('connection was refused');
   });
 
-  it('maps a connect timeout and an unknown host to CW_CONNECT_FAILED', () => {
-    expect(mapPgError(new Error('timeout expired'), context('connect')).message).toContain('timed out after 1000 ms');
+  it('maps a connect timeout to CW_CONNECT_TIMEOUT and an unknown host to CW_HOST_NOT_FOUND', () => {
+    expect(mapPgError(new Error('timeout expired'), context('connect'))).toMatchObject({
+      code: 'CW_CONNECT_TIMEOUT',
+      message: expect.stringContaining('timed out after 1000 ms'),
+    });
     const notFound = Object.assign(new Error('getaddrinfo ENOTFOUND nowhere.invalid'), { code: 'ENOTFOUND' });
     expect(mapPgError(notFound, context('connect', { host: 'nowhere.invalid' }))).toMatchObject({
-      code: 'CW_CONNECT_FAILED',
-      message: expect.stringContaining('host name not found'),
+      code: 'CW_HOST_NOT_FOUND',
+      message: expect.stringContaining('does not resolve'),
     });
   });
 
-  it('maps a session lost mid-query (terminated by the server) to CW_CONNECT_FAILED', async () => {
+  it('maps a session lost mid-query (terminated by the server) to CW_CONNECTION_LOST', async () => {
     const victim = new pg.Client({ host: '127.0.0.1', user: 'postgres', database: 'test' });
     victim.on('error', () => undefined);
     await victim.connect();
@@ -99,7 +102,7 @@ describe('mapPgError', () => {
       const running = caught(() => victim.query('select pg_sleep(30)'));
       await admin.query('select pg_terminate_backend($1)', [pid]);
       const mapped = mapPgError(await running, context('query'));
-      expect(mapped.code).toBe('CW_CONNECT_FAILED');
+      expect(mapped.code).toBe('CW_CONNECTION_LOST');
       expect(mapped.message).toContain('lost the connection to PostgreSQL at 127.0.0.1:5432');
     } finally {
       await admin.end();

@@ -1,4 +1,5 @@
 import { ConnectorError, isCausewayError, type CausewayError } from '@causeway/sdk';
+import { classifyNetworkError, connectError, connectionLostError } from '@causeway/sdk/connectors';
 
 /** Where an error happened, to name the server and user in the message. */
 export interface PgErrorContext {
@@ -21,7 +22,6 @@ interface ServerError {
   hint?: string;
 }
 
-const networkCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ENOENT']);
 const timeoutMessages = /timeout expired|timeout exceeded when trying to connect|connection timeout/i;
 const lostMessages = /connection terminated|connection ended|socket|not queryable/i;
 
@@ -52,19 +52,12 @@ export function mapPgError(error: unknown, context: PgErrorContext): CausewayErr
   if (isCausewayError(error)) return error;
   const where = `${context.host}:${context.port}`;
   if (isServerError(error)) return mapServerError(error, context, where);
-  const code = (error as { code?: unknown } | undefined)?.code;
   const message = error instanceof Error ? error.message : String(error);
+  const target = { product: 'PostgreSQL', where: `${where} (database "${context.database}")`, connectTimeoutMs: context.connectTimeoutMs };
   if (context.phase === 'connect') {
-    const reason = timeoutMessages.test(message)
-      ? `timed out${context.connectTimeoutMs ? ` after ${context.connectTimeoutMs} ms` : ''}`
-      : typeof code === 'string' && networkCodes.has(code) ? `${describeNetworkCode(code)} (${code})` : message;
-    return new ConnectorError('CW_CONNECT_FAILED', `could not connect to PostgreSQL at ${where} (database "${context.database}"): ${reason}`, {
-      cause: error,
-    });
+    return connectError(error, target, classifyNetworkError(error) ?? (timeoutMessages.test(message) ? 'timeout' : undefined));
   }
-  if ((typeof code === 'string' && networkCodes.has(code)) || lostMessages.test(message)) {
-    return new ConnectorError('CW_CONNECT_FAILED', `lost the connection to PostgreSQL at ${where} during the query: ${message}`, { cause: error });
-  }
+  if (classifyNetworkError(error) || lostMessages.test(message)) return connectionLostError(error, { product: 'PostgreSQL', where });
   return new ConnectorError('CW_QUERY_FAILED', `the PostgreSQL query on ${where} failed: ${message}`, { cause: error });
 }
 
@@ -85,27 +78,8 @@ function mapServerError(error: ServerError, context: PgErrorContext, where: stri
     return new ConnectorError('CW_CONNECT_FAILED', `could not connect to PostgreSQL at ${where} (database "${context.database}"): ${error.message} [${error.code}]`, options);
   }
   if (isSessionLost(error)) {
-    return new ConnectorError('CW_CONNECT_FAILED', `lost the connection to PostgreSQL at ${where} during the query: ${error.message} [${error.code}]`, options);
+    return new ConnectorError('CW_CONNECTION_LOST', `lost the connection to PostgreSQL at ${where} during the query: ${error.message} [${error.code}]`, options);
   }
   const at = error.position ? ` at position ${error.position}` : '';
   return new ConnectorError('CW_QUERY_FAILED', `PostgreSQL error ${error.code}${at}: ${error.message}`, options);
-}
-
-function describeNetworkCode(code: string): string {
-  switch (code) {
-    case 'ECONNREFUSED':
-      return 'connection refused';
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return 'host name not found';
-    case 'ETIMEDOUT':
-      return 'timed out';
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-      return 'host unreachable';
-    case 'ENOENT':
-      return 'no socket at that path';
-    default:
-      return 'connection reset';
-  }
 }

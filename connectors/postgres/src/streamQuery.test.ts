@@ -4,8 +4,7 @@ import { runInNewContext } from 'node:vm';
 import { CausewayError, type Logger, type QueryRequest, type ResultPart } from '@causeway/sdk';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { abortError } from './abortError.js';
-import type { PoolLease } from './identityPools.js';
+import { abortError, type PoolLease } from '@causeway/sdk/connectors';
 import { mapPgError } from './mapPgError.js';
 import { sendCancelRequest } from './sendCancelRequest.js';
 import { streamQuery, type StreamQueryOptions } from './streamQuery.js';
@@ -30,13 +29,13 @@ describe('streamQuery', () => {
     await pool.end();
   });
 
-  async function lease(): Promise<PoolLease> {
+  async function lease(): Promise<PoolLease<pg.PoolClient>> {
     const client = await pool.connect();
     // As identityPools does for real leases: a leased session's socket errors must have a listener.
     const onError = () => undefined;
     client.on('error', onError);
     return {
-      client,
+      session: client,
       release: (discard) => {
         client.removeListener('error', onError);
         client.release(discard ? new Error('discarded') : undefined);
@@ -217,13 +216,13 @@ describe('streamQuery', () => {
     expect((await pool.query('select 3 as three')).rows[0].three).toBe(3);
   });
 
-  it('reports a session killed mid-stream as CW_CONNECT_FAILED and discards it', async () => {
+  it('reports a session killed mid-stream as CW_CONNECTION_LOST and discards it', async () => {
     const tag = `cw_killed_${randomBytes(4).toString('hex')}`;
     const iterator = (await run(`select /* ${tag} */ g from generate_series(1, 100000) g`, 1000))[Symbol.asyncIterator]();
     await iterator.next();
     await iterator.next();
     await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where query like $1 and pid <> pg_backend_pid()', [`%${tag}%`]);
-    await expect(iterator.next()).rejects.toMatchObject({ code: 'CW_CONNECT_FAILED', message: expect.stringContaining('127.0.0.1:5432') });
+    await expect(iterator.next()).rejects.toMatchObject({ code: 'CW_CONNECTION_LOST', message: expect.stringContaining('127.0.0.1:5432') });
     await until(() => pool.totalCount === 0);
     expect(pool.totalCount).toBe(0);
   });

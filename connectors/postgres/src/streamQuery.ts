@@ -1,7 +1,7 @@
 import type { Logger, QueryRequest, ResultPart, Row } from '@causeway/sdk';
-import type { FieldDef } from 'pg';
+import type { FieldDef, PoolClient } from 'pg';
 import Cursor from 'pg-cursor';
-import type { PoolLease } from './identityPools.js';
+import type { PoolLease } from '@causeway/sdk/connectors';
 import { isSessionLost, sqlState } from './mapPgError.js';
 import { toPgParameters } from './toPgParameters.js';
 import { columnForField, pgTypeParsers } from './typeMap.js';
@@ -41,11 +41,11 @@ interface Batch {
  * server, the cursor closed and the session returned (or discarded when its state is in doubt),
  * even if the consumer never pulls again; an early `return()` does the same without an error.
  */
-export async function* streamQuery(lease: PoolLease, request: QueryRequest, options: StreamQueryOptions): AsyncGenerator<ResultPart, void, undefined> {
+export async function* streamQuery(lease: PoolLease<PoolClient>, request: QueryRequest, options: StreamQueryOptions): AsyncGenerator<ResultPart, void, undefined> {
   const { signal } = options;
   const batchRows = Math.max(1, Math.floor(request.batchRows) || 1);
   const readAhead = options.readAhead ?? 0;
-  const { processID, secretKey } = lease.client as unknown as { processID: number; secretKey: number };
+  const { processID, secretKey } = lease.session as unknown as { processID: number; secretKey: number };
 
   let reading: Promise<Batch> | undefined;
   let failed = false;
@@ -56,7 +56,7 @@ export async function* streamQuery(lease: PoolLease, request: QueryRequest, opti
 
   let cursor: Cursor;
   try {
-    cursor = lease.client.query(new Cursor(request.text, toPgParameters(request.parameters) as unknown[], { rowMode: 'array', types: pgTypeParsers }));
+    cursor = lease.session.query(new Cursor(request.text, toPgParameters(request.parameters) as unknown[], { rowMode: 'array', types: pgTypeParsers }));
   } catch (error) {
     // Nothing reached the server (a parameter could not be converted): the session is clean.
     lease.release(false);
@@ -96,7 +96,7 @@ export async function* streamQuery(lease: PoolLease, request: QueryRequest, opti
         await options.cancel(processID, secretKey);
         if (!(await settles(running, options.settleTimeoutMs))) {
           // The server did not answer in time: drop the socket instead of waiting on it.
-          lease.client.connection.stream.destroy();
+          lease.session.connection.stream.destroy();
           discard = true;
         }
       }
@@ -104,7 +104,7 @@ export async function* streamQuery(lease: PoolLease, request: QueryRequest, opti
       if (lostSession || (cancelSent && !cancelConsumed)) discard = true;
       if (!discard && !failed) {
         if (!(await settles(cursor.close(), options.settleTimeoutMs))) {
-          lease.client.connection.stream.destroy();
+          lease.session.connection.stream.destroy();
           discard = true;
         }
       }

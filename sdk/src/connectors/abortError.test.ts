@@ -1,4 +1,4 @@
-import { CausewayError } from '@causeway/sdk';
+import { CausewayError } from '../errors.js';
 import { describe, expect, it } from 'vitest';
 import { abortError } from './abortError.js';
 

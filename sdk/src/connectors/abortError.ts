@@ -1,4 +1,4 @@
-import { ConnectorError } from '@causeway/sdk';
+import { ConnectorError } from '../errors.js';
 
 /**
  * The error for a query stopped by its abort signal: CW_QUERY_TIMEOUT when the deadline passed,

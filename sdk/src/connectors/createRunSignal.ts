@@ -1,4 +1,4 @@
-import { ConnectorError } from '@causeway/sdk';
+import { ConnectorError } from '../errors.js';
 
 /** One query's abort signal and the means to let go of its listeners and timer. */
 export interface RunSignal {

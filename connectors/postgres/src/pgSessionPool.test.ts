@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { Logger, PasswordIdentity } from '@causeway/sdk';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createIdentityPools } from './identityPools.js';
+import { createIdentityPools } from '@causeway/sdk/connectors';
+import { isPgAuthFailure, pgSessionPool } from './pgSessionPool.js';
 
 const logger: Logger = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, child: () => logger };
 const role = `cw_pools_${randomBytes(4).toString('hex')}`;
@@ -11,11 +12,16 @@ const other: PasswordIdentity = { kind: 'password', username: role, password: 's
 const never = new AbortController().signal;
 
 function pools(limits = { maxConnections: 4, idleTimeoutMs: 60_000, connectTimeoutMs: 5000 }) {
-  return createIdentityPools({
+  return createIdentityPools<PasswordIdentity, pg.PoolClient>({
     limits,
     logger,
+    product: 'PostgreSQL',
+    isAuthFailure: isPgAuthFailure,
     createPool: (identity) =>
-      new pg.Pool({ host: '127.0.0.1', database: 'test', user: identity.username, password: identity.password, max: limits.maxConnections, allowExitOnIdle: true }),
+      pgSessionPool(
+        new pg.Pool({ host: '127.0.0.1', database: 'test', user: identity.username, password: identity.password, max: limits.maxConnections, allowExitOnIdle: true }),
+        logger,
+      ),
   });
 }
 
@@ -23,7 +29,7 @@ async function until(check: () => boolean): Promise<void> {
   for (let i = 0; i < 500 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
 }
 
-describe('createIdentityPools', () => {
+describe('createIdentityPools over pgSessionPool', () => {
   const admin = new pg.Client({ host: '127.0.0.1', user: 'postgres', database: 'test' });
   beforeAll(async () => {
     await admin.connect();
@@ -39,13 +45,13 @@ describe('createIdentityPools', () => {
     try {
       const a = await p.acquire(postgres, never);
       const b = await p.acquire(other, never);
-      expect((await a.client.query('select current_user as u')).rows[0].u).toBe('postgres');
-      expect((await b.client.query('select current_user as u')).rows[0].u).toBe(role);
+      expect((await a.session.query('select current_user as u')).rows[0].u).toBe('postgres');
+      expect((await b.session.query('select current_user as u')).rows[0].u).toBe(role);
       a.release(false);
       b.release(false);
       expect(p.stats()).toEqual({ pools: 2, total: 2, idle: 2, leased: 0 });
       const again = await p.acquire(other, never);
-      expect((await again.client.query('select current_user as u')).rows[0].u).toBe(role);
+      expect((await again.session.query('select current_user as u')).rows[0].u).toBe(role);
       expect(p.stats().total).toBe(2);
       again.release(false);
     } finally {
@@ -122,7 +128,7 @@ describe('createIdentityPools', () => {
       const refused = { kind: 'password' as const, username: `${role}_missing`, password: 'wrong' };
       await expect(p.acquire(refused, never)).rejects.toMatchObject({ code: '28000' });
       expect(p.stats()).toMatchObject({ pools: 1, leased: 1 });
-      expect((await good.client.query('select 1 as one')).rows[0].one).toBe(1);
+      expect((await good.session.query('select 1 as one')).rows[0].one).toBe(1);
       good.release(false);
     } finally {
       await p.close();
