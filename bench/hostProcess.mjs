@@ -1,7 +1,8 @@
-// The Causeway host under measurement, alone in its own process so its memory is not mixed with the
-// relay's or the bench's. Started by lib/hostChild.mjs with child_process.fork; spoken to over IPC.
+// A Causeway host with one data source of any connector, alone in its own process so its memory is
+// not mixed with the relay's or the bench's. Started by lib/hostChild.mjs with child_process.fork;
+// spoken to over IPC.
 //
-// argv: <relay ws url> <gateway id> <pg host> <pg port> <pg database> <pg user>
+// argv: <relay ws url> <gateway id> <data source JSON: { id, connector, settings, username, password }>
 // IPC:  parent sends { id, type }; the child answers { id, ok, value } or { id, ok: false, error }.
 //   keys       -> creates the key file, answers { publicKeyPem }  (the parent registers it with the relay)
 //   start      -> starts the host (dials the relay), answers { rss }
@@ -15,11 +16,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const SAMPLE_MS = 50;
-const [relayWsUrl, gatewayId, pgHost, pgPort, pgDatabase, pgUser] = process.argv.slice(2);
-if (!process.send || !relayWsUrl || !gatewayId) {
+const [relayWsUrl, gatewayId, dataSourceJson] = process.argv.slice(2);
+if (!process.send || !relayWsUrl || !gatewayId || !dataSourceJson) {
   process.stderr.write('hostProcess.mjs is started by the bench (bench/lib/hostChild.mjs), not by hand\n');
   process.exit(2);
 }
+const dataSource = JSON.parse(dataSourceJson);
 
 // Warnings and errors only, on stderr (the parent passes stderr through).
 const logger = createLogger({ level: 'warn', destination: process.stderr, name: 'bench-host' });
@@ -55,11 +57,10 @@ const handlers = {
       relay: { transport: 'websocket', settings: { url: relayWsUrl } },
       spooler: { plugin: 'disk', mode: 'stream' },
       dataSources: {
-        pg: {
-          connector: 'postgres',
-          settings: { host: pgHost, port: Number(pgPort), database: pgDatabase, ssl: { mode: 'disable' } },
-          // PostgreSQL trusts loopback; the password only has to be present.
-          auth: { provider: 'stored-credential', secret: encryptForGateway(keys.publicKeyPem, { username: pgUser, password: 'x' }) },
+        [dataSource.id]: {
+          connector: dataSource.connector,
+          settings: dataSource.settings,
+          auth: { provider: 'stored-credential', secret: encryptForGateway(keys.publicKeyPem, { username: dataSource.username, password: dataSource.password }) },
         },
       },
     };

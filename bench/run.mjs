@@ -5,8 +5,9 @@ import { parseOptions } from './lib/args.mjs';
 import { writeReport } from './lib/report.mjs';
 import { encoding } from './workloads/encoding.mjs';
 import { throughput } from './workloads/throughput.mjs';
+import { throughputMysql } from './workloads/throughputMysql.mjs';
 
-const WORKLOADS = [throughput, encoding];
+const WORKLOADS = [throughput, throughputMysql, encoding];
 
 function usage() {
   const lines = ['usage: npm run bench -- <workload> [options]', '', 'workloads:'];

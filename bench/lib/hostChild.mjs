@@ -1,18 +1,18 @@
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { pgConfig } from './postgres.mjs';
 
 const CHILD_SCRIPT = fileURLToPath(new URL('../hostProcess.mjs', import.meta.url));
 
 /**
- * Forks bench/hostProcess.mjs (a Causeway host alone in its process), registers its key with `relay`
- * and waits until the host is connected. Returns a handle to ask the child for its memory figures.
+ * Forks bench/hostProcess.mjs (a Causeway host alone in its process) with one data source
+ * (`{ id, connector, settings, username, password }`), registers its key with `relay` and waits until
+ * the host is connected. Returns a handle: gatewayId, pid, startedRss, resetPeak(), peak(), stop().
  */
-export async function startHostChild(relay) {
+export async function startHostChild(relay, dataSource) {
   const gatewayId = `bench-${randomBytes(4).toString('hex')}`;
   // --expose-gc lets the child collect garbage before an idle reading, so idle RSS is less noisy.
-  const child = fork(CHILD_SCRIPT, [relay.wsUrl, gatewayId, pgConfig.host, String(pgConfig.port), pgConfig.database, pgConfig.user], {
+  const child = fork(CHILD_SCRIPT, [relay.wsUrl, gatewayId, JSON.stringify(dataSource)], {
     execArgv: ['--expose-gc'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -57,13 +57,9 @@ export async function startHostChild(relay) {
     return {
       gatewayId,
       pid: child.pid,
-      /** RSS right after the host started. */
       startedRss: started.rss,
-      /** Collects garbage in the child and starts a new peak; resolves to the idle { rss, heapUsed }. */
       resetPeak: () => request('resetPeak'),
-      /** The peak { rssPeak, heapUsedPeak, samples } and the CPU time { cpuUserMs, cpuSystemMs } since the last resetPeak. */
       peak: () => request('peak'),
-      /** Stops the host and waits for the child to exit (kills it if it lingers). */
       async stop() {
         try {
           await request('stop');

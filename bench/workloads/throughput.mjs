@@ -96,7 +96,14 @@ export const throughput = {
     const pairs = [];
     let hostStartedRss;
     try {
-      hostChild = await startHostChild(relay);
+      hostChild = await startHostChild(relay, {
+        id: 'pg',
+        connector: 'postgres',
+        settings: { host: pgConfig.host, port: pgConfig.port, database: pgConfig.database, ssl: { mode: 'disable' } },
+        // PostgreSQL trusts loopback; the password only has to be present.
+        username: pgConfig.user,
+        password: 'x',
+      });
       const idleAfterStart = await hostChild.resetPeak();
       hostStartedRss = idleAfterStart.rss;
       const client = createRelayClient({ url: relay.url, token });

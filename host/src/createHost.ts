@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { CausewayError, type Clock, type Logger, type RelayLink, type Spooler } from '@causeway/sdk';
+import { CausewayError, type Clock, type ClusterStatus, type JobDelivery, type Logger, type RelayHandler, type RelayLink, type Spooler } from '@causeway/sdk';
 import type { GatewayConfig } from '@causeway/schemas';
 import { EventEmitter } from 'node:events';
 import { container as rootContainer } from 'tsyringe';
@@ -10,6 +10,7 @@ import type { ResolvedConfig } from './config/resolvedConfig.js';
 import { createCredentialVault, type CredentialVault } from './credentials/credentialVault.js';
 import { createDataSourceRegistry, type DataSourceRegistry } from './datasources/dataSourceRegistry.js';
 import type { HostEvents } from './hostEvents.js';
+import { HOST_VERSION } from './hostVersion.js';
 import { createJobSlots } from './jobs/jobSlots.js';
 import { runJob, type JobReport } from './jobs/runJob.js';
 import { openKeyFile, resolveRecoveryKey, type GatewayKeys } from './keys/index.js';
@@ -52,6 +53,15 @@ export interface Host {
   readonly config: ResolvedConfig | undefined;
   /** Jobs running now. */
   runningJobs(): number;
+  /** The cluster's members as the relay transport sees them (for transports that form clusters, such as amqp). */
+  clusterStatus(options?: { signal?: AbortSignal }): Promise<ClusterStatus>;
+}
+
+/** A job the host is running: its abort controller and the delivery it answers. */
+interface RunningJob {
+  controller: AbortController;
+  delivery: JobDelivery;
+  done: Promise<JobReport>;
 }
 
 /** Creates a host; nothing happens until `start()` (or `inspect()`). */
@@ -68,7 +78,7 @@ export function createHost(options: HostOptions): Host {
   let dataSources: DataSourceRegistry | undefined;
   let link: RelayLink | undefined;
   let state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new';
-  const running = new Map<string, AbortController>();
+  const running = new Map<string, RunningJob>();
   const jobsDone = new Set<Promise<JobReport>>();
 
   async function prepare(): Promise<{ config: ResolvedConfig; runtime: PluginRuntime; checked: CheckedSettings }> {
@@ -163,6 +173,66 @@ export function createHost(options: HostOptions): Host {
           logger,
           clock,
         };
+        const startJob = (delivery: JobDelivery): void => {
+          const controller = new AbortController();
+          // A job the transport takes back stops at once and answers nothing; the broker runs it elsewhere.
+          const onRevoked = () => controller.abort(delivery.revoked?.reason);
+          if (delivery.revoked?.aborted) onRevoked();
+          else delivery.revoked?.addEventListener('abort', onRevoked, { once: true });
+          events.emit('job:start', { jobId: delivery.jobId });
+          const queuedAt = clock.now();
+          const done = (async () => {
+            const release = await slots.acquire(controller.signal).catch(() => undefined);
+            try {
+              return await runJob(services, delivery, { signal: controller.signal, queuedAt });
+            } finally {
+              release?.();
+            }
+          })()
+            .catch((error: unknown): JobReport => {
+              logger.error({ jobId: delivery.jobId, err: error }, 'job pipeline failed');
+              return { jobId: delivery.jobId, dataSource: undefined, outcome: 'CW_INTERNAL', rows: 0, bytes: 0, frames: 0, timings: {} };
+            })
+            .then((report) => {
+              delivery.revoked?.removeEventListener('abort', onRevoked);
+              if (running.get(delivery.jobId) === job) running.delete(delivery.jobId);
+              jobsDone.delete(done);
+              events.emit('job:end', report);
+              return report;
+            });
+          const job: RunningJob = { controller, delivery, done };
+          running.set(delivery.jobId, job);
+          jobsDone.add(done);
+        };
+        const handler: RelayHandler = {
+          onJob(delivery) {
+            const previous = running.get(delivery.jobId);
+            if (previous && !previous.delivery.revoked?.aborted) {
+              logger.warn({ jobId: delivery.jobId }, 'duplicate job delivery ignored');
+              return;
+            }
+            if (previous) {
+              // The transport took the job back (its broker connection dropped) and the broker delivered
+              // it here again before the first run wound down: start it once that run is over.
+              logger.info({ jobId: delivery.jobId }, 'job delivered again after it was taken back; starting when the first run ends');
+              void previous.done.then(() => {
+                if (state === 'running' || state === 'starting') handler.onJob(delivery);
+              });
+              return;
+            }
+            startJob(delivery);
+          },
+          onCancel(jobId) {
+            const job = running.get(jobId);
+            if (!job) return;
+            logger.info({ jobId }, 'job cancelled by the relay');
+            job.controller.abort(new CausewayError('CW_JOB_CANCELLED', 'the job was cancelled'));
+          },
+          onState(relayState, detail) {
+            logger.info({ state: relayState, attempt: detail?.attempt, delayMs: detail?.delayMs, err: detail?.error?.message }, 'relay link');
+            events.emit('relay:state', { state: relayState, ...(detail?.error ? { error: detail.error.message } : {}), attempt: detail?.attempt, delayMs: detail?.delayMs });
+          },
+        };
         link = await transport.connect(
           {
             gatewayId: cfg.gatewayId,
@@ -170,48 +240,11 @@ export function createHost(options: HostOptions): Host {
             publicKey: keys.publicKeyPem,
             sign: (challenge) => keys.sign(challenge),
             freeCapacity: () => slots.free(),
+            capacity: cfg.limits.concurrentJobs,
+            onCapacityFreed: (listener) => slots.onRelease(listener),
+            hostVersion: HOST_VERSION,
           },
-          {
-            onJob(delivery) {
-              if (running.has(delivery.jobId)) {
-                logger.warn({ jobId: delivery.jobId }, 'duplicate job delivery ignored');
-                return;
-              }
-              const controller = new AbortController();
-              running.set(delivery.jobId, controller);
-              events.emit('job:start', { jobId: delivery.jobId });
-              const queuedAt = clock.now();
-              const done = (async () => {
-                const release = await slots.acquire(controller.signal).catch(() => undefined);
-                try {
-                  return await runJob(services, delivery, { signal: controller.signal, queuedAt });
-                } finally {
-                  release?.();
-                }
-              })()
-                .catch((error: unknown): JobReport => {
-                  logger.error({ jobId: delivery.jobId, err: error }, 'job pipeline failed');
-                  return { jobId: delivery.jobId, dataSource: undefined, outcome: 'CW_INTERNAL', rows: 0, bytes: 0, frames: 0, timings: {} };
-                })
-                .then((report) => {
-                  running.delete(delivery.jobId);
-                  jobsDone.delete(done);
-                  events.emit('job:end', report);
-                  return report;
-                });
-              jobsDone.add(done);
-            },
-            onCancel(jobId) {
-              const controller = running.get(jobId);
-              if (!controller) return;
-              logger.info({ jobId }, 'job cancelled by the relay');
-              controller.abort(new CausewayError('CW_JOB_CANCELLED', 'the job was cancelled'));
-            },
-            onState(relayState, detail) {
-              logger.info({ state: relayState, attempt: detail?.attempt, delayMs: detail?.delayMs, err: detail?.error?.message }, 'relay link');
-              events.emit('relay:state', { state: relayState, ...(detail?.error ? { error: detail.error.message } : {}), attempt: detail?.attempt, delayMs: detail?.delayMs });
-            },
-          },
+          handler,
         );
         state = 'running';
         logger.info({ gatewayId: cfg.gatewayId, keyId: keys.keyId, dataSources: Object.keys(cfg.dataSources) }, 'gateway ready');
@@ -225,13 +258,26 @@ export function createHost(options: HostOptions): Host {
     async stop() {
       if (state === 'stopped' || state === 'stopping') return;
       state = 'stopping';
-      for (const controller of running.values()) controller.abort(new CausewayError('CW_SHUTTING_DOWN', 'the gateway is shutting down'));
-      await link?.close().catch(() => undefined);
+      // The link closes first: a clustering transport hands unfinished jobs back to its broker, so
+      // another member runs them rather than their clients getting CW_SHUTTING_DOWN.
+      const closing = link?.close().catch(() => undefined);
+      for (const job of running.values()) job.controller.abort(new CausewayError('CW_SHUTTING_DOWN', 'the gateway is shutting down'));
+      await closing;
       await Promise.allSettled([...jobsDone]);
       await dataSources?.close();
       await runtime?.dispose();
       state = 'stopped';
       events.emit('stopped');
+    },
+    async clusterStatus(statusOptions = {}) {
+      const { config: cfg, runtime: plugins } = await prepare();
+      const transport = await plugins.use(cfg.relay.transport, 'relay-transport');
+      if (!transport.clusterStatus) {
+        throw new CausewayError('CW_CONFIG_INVALID', `relay transport "${cfg.relay.transport}" does not form clusters; cluster status needs a clustering transport such as "amqp"`, {
+          location: { file: cfg.file, pointer: '/relay/transport' },
+        });
+      }
+      return transport.clusterStatus(statusOptions);
     },
     async testDataSource(id, testOptions = {}) {
       const { config: cfg, runtime: plugins, checked: settings } = await prepare();

@@ -48,6 +48,12 @@ export const errorCodes = {
   CW_QUERY_TIMEOUT: 'The job ran past its deadline',
   CW_JOB_CANCELLED: 'The job was cancelled',
   CW_RESULT_TOO_LARGE: 'The result exceeds the configured maximum size',
+  // user mapping
+  CW_USER_UNKNOWN: 'No mapping rule and no directory entry maps the user to a local account',
+  CW_USER_AMBIGUOUS: 'Several directory entries (or attribute values) match the user; refusing to pick one',
+  CW_DIRECTORY_UNREACHABLE: 'The directory (LDAP) could not be reached, failed the TLS handshake, or did not answer in time',
+  CW_DIRECTORY_BIND_DENIED: "The directory refused the gateway's service account (bind DN or password)",
+  CW_DIRECTORY_FAILED: 'The directory reported an error for the lookup (e.g. no such base DN, insufficient access)',
   // spooling
   CW_SPOOL_FULL: 'The spool quota is exhausted',
   CW_SPOOL_IO: 'The spool could not read or write its files',
@@ -57,6 +63,8 @@ export const errorCodes = {
   CW_RELAY_PROTOCOL: 'A relay message or frame is malformed',
   CW_GATEWAY_OFFLINE: 'The gateway is not connected to the relay',
   CW_FRAME_INVALID: 'A result frame is malformed or out of sequence',
+  CW_CLUSTER_KEY_MISMATCH: 'A gateway holds other keys than the cluster it tries to join',
+  CW_RESULT_DIVERGED: 'A job run again after a failover produced other results than those already delivered',
   // anything else
   CW_INTERNAL: 'An internal error; the gateway log has the details',
 } as const;

@@ -71,7 +71,18 @@ export class ConnectorError extends CausewayError {
 /** An error an auth provider throws when it cannot produce a connection identity. */
 export class AuthError extends CausewayError {
   constructor(
-    code: Extract<ErrorCode, 'CW_AUTH_DENIED' | 'CW_CREDENTIALS_MISSING' | 'CW_AUTH_MODE_UNSUPPORTED'>,
+    code: Extract<
+      ErrorCode,
+      | 'CW_AUTH_DENIED'
+      | 'CW_CREDENTIALS_MISSING'
+      | 'CW_AUTH_MODE_UNSUPPORTED'
+      // user mapping
+      | 'CW_USER_UNKNOWN'
+      | 'CW_USER_AMBIGUOUS'
+      | 'CW_DIRECTORY_UNREACHABLE'
+      | 'CW_DIRECTORY_BIND_DENIED'
+      | 'CW_DIRECTORY_FAILED'
+    >,
     message: string,
     options: { cause?: unknown; details?: Record<string, unknown> } = {},
   ) {

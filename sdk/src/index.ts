@@ -40,5 +40,7 @@ export {
   type RelayState,
   type JobDelivery,
   type FrameSource,
+  type ClusterStatus,
+  type ClusterMemberStatus,
 } from './relayTransport.js';
 export { pluginKinds, type PluginDefinition, type PluginKind } from './pluginDefinition.js';

@@ -11,7 +11,7 @@ import {
   type TestConnectionResult,
 } from '@causeway/sdk';
 import pg from 'pg';
-import { abortError, createIdentityPools, createRunSignal, type IdentityPoolStats } from '@causeway/sdk/connectors';
+import { abortError, createIdentityPools, createRunSignal, runOnLease, type IdentityPoolStats } from '@causeway/sdk/connectors';
 import { createClientConfig } from './createClientConfig.js';
 import { mapPgError, sqlState, type PgErrorContext } from './mapPgError.js';
 import { isPgAuthFailure, pgSessionPool } from './pgSessionPool.js';
@@ -78,33 +78,27 @@ export async function createPostgresDataSource(settings: PostgresSettings, optio
 
   async function* execute(request: QueryRequest, identity: ConnectionIdentity): AsyncGenerator<ResultPart, void, undefined> {
     const password = requirePassword(identity);
-    const run = createRunSignal(request.signal, closeController.signal, request.deadline);
-    const stopped = (): Error => abortError(run.signal.reason, request.deadline, where);
-    try {
-      if (run.signal.aborted) throw stopped();
-      let lease;
-      try {
-        lease = await pools.acquire(password, run.signal);
-      } catch (error) {
-        if (run.signal.aborted) throw stopped();
-        throw mapPgError(error, errorContext('connect', password));
-      }
-      yield* streamQuery(lease, request, {
-        signal: run.signal,
-        abortError: stopped,
-        mapError: (error) => mapPgError(error, errorContext('query', password)),
-        cancel: async (processID, secretKey) => {
-          const delivered = await sendCancelRequest(address, processID, secretKey, limits.connectTimeoutMs);
-          logger.debug({ processID, delivered }, 'sent a PostgreSQL cancel request');
-        },
-        settleTimeoutMs: limits.connectTimeoutMs,
-        readAhead: options.readAhead,
-        onFetch: options.onFetch,
-        logger,
-      });
-    } finally {
-      run.dispose();
-    }
+    yield* runOnLease({
+      request,
+      closeSignal: closeController.signal,
+      where,
+      acquire: (signal) => pools.acquire(password, signal),
+      connectError: (error) => mapPgError(error, errorContext('connect', password)),
+      run: (lease, { signal, stopped }) =>
+        streamQuery(lease, request, {
+          signal,
+          abortError: stopped,
+            mapError: (error) => mapPgError(error, errorContext('query', password)),
+            cancel: async (processID, secretKey) => {
+              const delivered = await sendCancelRequest(address, processID, secretKey, limits.connectTimeoutMs);
+              logger.debug({ processID, delivered }, 'sent a PostgreSQL cancel request');
+            },
+            settleTimeoutMs: limits.connectTimeoutMs,
+            readAhead: options.readAhead,
+            onFetch: options.onFetch,
+            logger,
+        }),
+    });
   }
 
   async function testConnection(identity: ConnectionIdentity, testOptions: { signal: AbortSignal }): Promise<TestConnectionResult> {

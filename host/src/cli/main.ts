@@ -10,6 +10,7 @@ import { changeRecoveryKey, createKeyFile, readPublicKey, resolveRecoveryKey } f
 import { destination } from 'pino';
 import { createLogger } from '../logging/createLogger.js';
 import type { PluginInfo } from '../plugins/pluginRuntime.js';
+import { formatClusterStatus } from './formatClusterStatus.js';
 import { describeError, readJsonFile, readStdin } from './io.js';
 import { queryCommand } from './queryCommand.js';
 
@@ -181,6 +182,23 @@ datasource
     try {
       const result = await host.testDataSource(id);
       process.stdout.write(`${id}: ok in ${Math.round(result.latencyMs)} ms${result.serverVersion ? ` (${result.serverVersion})` : ''}\n`);
+    } finally {
+      await host.stop();
+    }
+  });
+
+program
+  .command('cluster')
+  .description('gateway clusters (relay transport amqp)')
+  .command('status')
+  .description("show the cluster's members from their announcements: version, health, jobs in flight, capacity, last seen")
+  .addOption(configOption())
+  .option('--json', 'print JSON')
+  .action(async (opts: { config: string; json?: boolean }) => {
+    const host = createHost({ configFile: opts.config });
+    try {
+      const status = await host.clusterStatus();
+      process.stdout.write(opts.json ? JSON.stringify(status, null, 2) + '\n' : formatClusterStatus(status, Date.now()));
     } finally {
       await host.stop();
     }

@@ -87,7 +87,10 @@ describe('checkConfigAgainstPlugins', () => {
     expect(checked.plugins.memory).toEqual({ quotaBytes: 268435456 });
     expect(checked.plugins.disk).toEqual({ directory: '/var/spool/causeway', quotaBytes: 10737418240, segmentBytes: 8388608 });
     expect(checked.plugins.websocket).toMatchObject({ url: 'wss://relay.example.com', handshakeTimeoutMs: 10000, idleTimeoutMs: 45000 });
-    expect(Object.keys(checked.plugins).sort()).toEqual(['disk', 'memory', 'postgres', 'saml-auth', 'stored-credential', 'websocket']);
+    expect(Object.keys(checked.plugins)).toEqual(expect.arrayContaining(['disk', 'memory', 'postgres', 'saml-auth', 'stored-credential', 'websocket']));
+    expect(Object.keys(checked.plugins)).not.toContain('acme-db');
+    // The amqp transport is built in but not selected: its required settings (url, cluster) are not asked for.
+    expect(checked.plugins.amqp).toEqual({});
     // The config itself keeps what the file said.
     expect(config).toEqual(before);
   });
@@ -162,6 +165,20 @@ describe('checkConfigAgainstPlugins', () => {
 });
 
 describe('pluginSettingsOf', () => {
+  it('checks the selected relay transport only, unless another one has plugin settings', async () => {
+    const amqp = await prepare('amqp.json', { relay: { transport: 'amqp', settings: { url: 'amqp://broker.internal', cluster: 'sales' } }, dataSources: {} });
+    const checked = checkConfigAgainstPlugins(amqp.ajv, amqp.config, amqp.plugins);
+    expect(checked.plugins.amqp).toMatchObject({ url: 'amqp://broker.internal', cluster: 'sales', maxAttempts: 3, addresses: { jobs: '/queue/{cluster}.jobs' } });
+    expect(checked.plugins.websocket).toEqual({});
+    const both = await prepare('both.json', { relay: { transport: 'amqp', settings: { url: 'amqp://broker.internal', cluster: 'sales' } }, plugins: { settings: { websocket: {} } }, dataSources: {} });
+    const error = refused(() => checkConfigAgainstPlugins(both.ajv, both.config, both.plugins));
+    expect(error.message).toContain('/plugins/settings/websocket/url');
+    const missing = await prepare('amqp-bad.json', { relay: { transport: 'amqp', settings: { url: 'http://broker.internal' } }, dataSources: {} });
+    const bad = refused(() => checkConfigAgainstPlugins(missing.ajv, missing.config, missing.plugins));
+    expect(bad.message).toMatch(/\/relay\/settings\/url/);
+    expect(bad.message).toMatch(/\/relay\/settings.*cluster/);
+  });
+
   it('gives the relay transport the relay settings on top of its plugin settings', async () => {
     const { config } = await prepare('merge.json', {
       relay: { settings: { url: 'ws://127.0.0.1:9000' } },

@@ -50,6 +50,11 @@ export function checkConfigAgainstPlugins(ajv: Ajv2020, config: ResolvedConfig, 
   const settings = pluginSettingsOf(config);
   for (const info of plugins.list()) {
     if (!info.enabled) continue;
+    // Only the selected relay transport runs: another one's required settings (a URL) are not asked for.
+    if (info.kind === 'relay-transport' && info.id !== config.relay.transport && !(info.id in config.plugins.settings)) {
+      checked.plugins[info.id] = {};
+      continue;
+    }
     const pointer = info.id === config.relay.transport ? '/relay/settings' : `/plugins/settings/${info.id}`;
     checked.plugins[info.id] = validate(plugins.manifest(info.id)?.settingsSchema, settings[info.id], pointer);
   }

@@ -103,4 +103,23 @@ describe('createJobSlots', () => {
     release();
     expect(slots.free()).toBe(1);
   });
+
+  it('tells listeners after each release, once per slot, until they unsubscribe', async () => {
+    const slots = createJobSlots(1);
+    const seen: number[] = [];
+    const unsubscribe = slots.onRelease(() => seen.push(slots.free()));
+    const first = await slots.acquire();
+    const order: string[] = [];
+    const next = waiter(slots, 'next', order);
+    first();
+    first();
+    await next.done;
+    // The slot went straight to the waiter: one notification, and still no slot free.
+    expect(seen).toEqual([0]);
+    next.release!();
+    expect(seen).toEqual([0, 1]);
+    unsubscribe();
+    (await slots.acquire())();
+    expect(seen).toEqual([0, 1]);
+  });
 });

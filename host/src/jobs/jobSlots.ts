@@ -4,21 +4,29 @@ export interface JobSlots {
   acquire(signal?: AbortSignal): Promise<() => void>;
   /** Slots free now. */
   free(): number;
+  /** Calls `listener` after each release (the slot went to a waiter or became free); returns an unsubscribe function. */
+  onRelease(listener: () => void): () => void;
 }
 
 /** Creates a semaphore of `size` slots. */
 export function createJobSlots(size: number): JobSlots {
   let used = 0;
   const waiters: Array<() => void> = [];
+  const listeners = new Set<() => void>();
   const release = () => {
     // The slot passes straight to the first waiter: were it freed first, an acquire in the same tick
     // could take it before the waiter resumes, and both would run.
     const next = waiters.shift();
     if (next) next();
     else used--;
+    for (const listener of [...listeners]) listener();
   };
   return {
     free: () => Math.max(0, size - used),
+    onRelease(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
     async acquire(signal) {
       signal?.throwIfAborted();
       if (used < size) {

@@ -3,6 +3,12 @@ export const builtinPluginPackages = [
   '@causeway/spooler-memory',
   '@causeway/spooler-disk',
   '@causeway/transport-websocket',
+  '@causeway/transport-amqp',
   '@causeway/connector-postgres',
+  '@causeway/connector-mysql',
+  '@causeway/connector-analysis-services',
+  '@causeway/connector-sap-hana',
+  '@causeway/connector-oracle',
+  '@causeway/connector-sqlserver',
   '@causeway/auth-stored-credential',
 ] as const;

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, realpath, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -108,17 +108,30 @@ describe('discoverPlugins', () => {
     expect(found.failures.find((f) => f.error.code === 'CW_PLUGIN_DUPLICATE' && f.id === 'good')?.manifestFile).toBe(file('good'));
   });
 
-  it('resolves the five built-in plugins through their packages', async () => {
+  it('resolves every built-in plugin through its package, each with a unique id', async () => {
     const found = await discoverPlugins(createAjv(), { searchPaths: [] });
     expect(found.failures).toEqual([]);
-    expect(found.plugins.map((p) => [p.manifest.id, p.manifest.kind, p.builtin])).toEqual([
-      ['memory', 'spooler', true],
-      ['disk', 'spooler', true],
-      ['websocket', 'relay-transport', true],
-      ['postgres', 'connector', true],
-      ['stored-credential', 'auth-provider', true],
-    ]);
-    expect(builtinPluginPackages).toHaveLength(5);
+    expect(found.plugins).toHaveLength(builtinPluginPackages.length);
+    expect(found.plugins.every((p) => p.builtin)).toBe(true);
+    const packages = await Promise.all(
+      found.plugins.map(async (p) => (JSON.parse(await readFile(join(p.directory, 'package.json'), 'utf8')) as { name: string }).name),
+    );
+    expect(packages).toEqual([...builtinPluginPackages]);
+    expect(new Set(found.plugins.map((p) => p.manifest.id)).size).toBe(found.plugins.length);
+    expect(found.plugins.map((p) => [p.manifest.id, p.manifest.kind])).toEqual(
+      expect.arrayContaining([
+        ['memory', 'spooler'],
+        ['disk', 'spooler'],
+        ['websocket', 'relay-transport'],
+        ['postgres', 'connector'],
+        ['mysql', 'connector'],
+        ['sqlserver', 'connector'],
+        ['oracle', 'connector'],
+        ['sap-hana', 'connector'],
+        ['analysis-services', 'connector'],
+        ['stored-credential', 'auth-provider'],
+      ]),
+    );
   });
 
   it('keeps the built-in when an external plugin claims its id', async () => {

@@ -11,4 +11,6 @@ export {
   type PoolLease,
   type SessionPool,
 } from './createIdentityPools.js';
+export { trackDataSources } from './trackDataSources.js';
+export { runOnLease, type RunOnLeaseOptions } from './runOnLease.js';
 export { classifyNetworkError, connectError, connectionLostError, type NetworkFailure, type ConnectTarget } from './networkError.js';

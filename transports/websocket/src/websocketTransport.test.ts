@@ -38,6 +38,9 @@ function session(gatewayId = 'gw-1', signer: KeyObject = gatewayKey.privateKey):
     publicKey: gatewayKey.publicKey,
     sign: (challenge) => sign('sha256', challenge, { key: signer, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }),
     freeCapacity: () => 8,
+    capacity: 8,
+    onCapacityFreed: () => () => undefined,
+    hostVersion: '0.0.0-test',
   };
 }
 
