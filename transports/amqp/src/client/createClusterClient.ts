@@ -39,8 +39,14 @@ export interface ClusterClientOptions {
   tls?: { ca?: string | Buffer; servername?: string; rejectUnauthorized?: boolean };
   /** Address templates, as the members have them (`{cluster}`, `{member}`). */
   addresses?: { jobs?: string; status?: string; control?: string };
-  /** The client's reply queue; default `<cluster>.reply.<random>`. Members send to `/amq/queue/<name>`. */
+  /** The client's reply queue; default `<cluster>.reply.<random>`. */
   replyQueue?: string;
+  /**
+   * Where the client reads results, and the reply-to address members send them to; default
+   * `/queue/<replyQueue>` and `/amq/queue/<replyQueue>` (RabbitMQ: the member does not declare it, so
+   * results for a client that is gone are dropped). On Service Bus both are the reply queue's name.
+   */
+  replyAddresses?: { receive: string; replyTo: string };
   /** The cluster's public key (SPKI PEM) to encrypt credentials to; default: the one the members announce. */
   publicKey?: string;
   /** Frames held for readers before the client stops taking result messages (default 256). */
@@ -126,6 +132,7 @@ export function createClusterClient(options: ClusterClientOptions): ClusterClien
   const statusAddress = expandAddress(options.addresses?.status ?? '/queue/{cluster}.status', names);
   const controlTemplate = expandAddress(options.addresses?.control ?? '/queue/{cluster}.member.{member}', names);
   const replyQueue = options.replyQueue ?? `${options.cluster}.reply.${randomBytes(8).toString('hex')}`;
+  const replyAddresses = options.replyAddresses ?? { receive: `/queue/${replyQueue}`, replyTo: `/amq/queue/${replyQueue}` };
   const maxBuffered = options.maxBufferedFrames ?? 256;
   const resultTimeoutMs = options.resultTimeoutMs ?? 5 * 60_000;
   const jobs = new Map<string, JobState>();
@@ -204,7 +211,7 @@ export function createClusterClient(options: ClusterClientOptions): ClusterClien
     connecting ??= (async () => {
       const broker = await openBrokerConnection(endpoint, { containerId: `causeway-client-${randomBytes(4).toString('hex')}` });
       try {
-        const replies = await broker.guard(broker.connection.createReceiver({ source: { address: `/queue/${replyQueue}`, durable: 0 }, credit_window: 0, autoaccept: true }), `attaching to /queue/${replyQueue}`);
+        const replies = await broker.guard(broker.connection.createReceiver({ source: { address: replyAddresses.receive, durable: 0 }, credit_window: 0, autoaccept: true }), `attaching to ${replyAddresses.receive}`);
         const jobsSender = await broker.guard(broker.connection.createAwaitableSender({ target: { address: jobsAddress, durable: 2 } }), `attaching to ${jobsAddress}`);
         const connected: Connected = { broker, jobs: jobsSender, replies, senders: createSenderCache(broker) };
         replies.on(ReceiverEvents.message, (context) => onReply(connected, context));
@@ -263,7 +270,7 @@ export function createClusterClient(options: ClusterClientOptions): ClusterClien
       armTimer(state);
       try {
         await connected.broker.guard(
-          connected.jobs.send(createJobMessage({ jobId, body, replyTo: `/amq/queue/${replyQueue}`, ttlMs: options.jobTtlMs ?? 10 * 60_000, ...(keyId ? { keyId } : {}) })),
+          connected.jobs.send(createJobMessage({ jobId, body, replyTo: replyAddresses.replyTo, ttlMs: options.jobTtlMs ?? 10 * 60_000, ...(keyId ? { keyId } : {}) })),
           `sending job ${jobId} to ${jobsAddress}`,
         );
       } catch (error) {
