@@ -60,7 +60,9 @@ describe('failover of a streaming job', () => {
         }
         rows += batch.length;
         arrivals.push({ at: performance.now(), rows });
-        if (killedAt === undefined && rows >= 30_000) {
+        // Kill early: under a loaded CI machine the client can lag seconds behind the member, and a
+        // member that has already sent the whole result leaves nothing to fail over.
+        if (killedAt === undefined && rows >= 5_000) {
           expect(stream.runs().map((r) => r.memberId)).toEqual(['doomed']);
           first.child.kill('SIGKILL');
           killedAt = performance.now();
