@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { CausewayError, type Clock, type ClusterStatus, type JobDelivery, type Logger, type RelayHandler, type RelayLink, type Spooler } from '@causeway/sdk';
+import { CausewayError, type Clock, type ClusterStatus, type JobDelivery, type JobIdentity, type Logger, type RelayHandler, type RelayLink, type Spooler } from '@causeway/sdk';
 import type { GatewayConfig } from '@causeway/schemas';
 import { EventEmitter } from 'node:events';
 import { container as rootContainer } from 'tsyringe';
@@ -13,6 +13,7 @@ import type { HostEvents } from './hostEvents.js';
 import { HOST_VERSION } from './hostVersion.js';
 import { createJobSlots } from './jobs/jobSlots.js';
 import { runJob, type JobReport } from './jobs/runJob.js';
+import { authenticate } from './jobs/authenticate.js';
 import { openKeyFile, resolveRecoveryKey, type GatewayKeys } from './keys/index.js';
 import { createSilentLogger } from './logging/createLogger.js';
 import { discoverPlugins } from './plugins/discoverPlugins.js';
@@ -46,7 +47,7 @@ export interface Host {
   /** Discovered plugins with their state (after start, or after `inspect`). */
   plugins(): PluginInfo[];
   /** Tests a data source's connection with its stored credential. */
-  testDataSource(id: string, options?: { secret?: Record<string, unknown> }): Promise<{ ok: boolean; serverVersion?: string; latencyMs: number }>;
+  testDataSource(id: string, options?: { secret?: Record<string, unknown>; identity?: JobIdentity }): Promise<{ ok: boolean; serverVersion?: string; latencyMs: number }>;
   /** Loads config and plugins and checks them without keys or relay (for `config validate` and `plugins list`). */
   inspect(): Promise<{ config: ResolvedConfig; plugins: PluginInfo[]; failures: Array<{ manifestFile: string; code: string; message: string }> }>;
   /** The resolved config (after start or inspect). */
@@ -290,9 +291,17 @@ export function createHost(options: HostOptions): Host {
         if (ds.auth.secret && !vault.has(id)) vault.store(id, ds.auth.secret);
         secret = vault.openStored(id);
       }
-      const provider = await plugins.use(ds.auth.provider, 'auth-provider');
       const signal = AbortSignal.timeout(ds.pool?.connectTimeoutMs ?? 15_000);
-      const identity = await provider.authenticate({ dataSourceId: id, settings: settings.dataSources[id]?.auth ?? {}, identity: {}, secret, signal });
+      const identity = await authenticate({
+        plugins,
+        dataSourceId: id,
+        connectorId: ds.connector,
+        providerId: ds.auth.provider,
+        settings: settings.dataSources[id]?.auth ?? {},
+        identity: testOptions.identity ?? {},
+        secret,
+        signal,
+      });
       const handle = await sources.handle(id);
       return handle.testConnection(identity, { signal });
     },

@@ -1,4 +1,4 @@
-import type { ConnectionIdentity, JobIdentity } from './identity.js';
+import type { ConnectionIdentity, IdentityKind, JobIdentity } from './identity.js';
 import type { ResolvedDeps, ServiceRef } from './serviceRef.js';
 
 /** What an auth provider gets for one job. */
@@ -14,6 +14,12 @@ export interface AuthRequest<S> {
    * if configured. Decrypted only for this call; do not keep it.
    */
   secret: Readonly<Record<string, unknown>> | undefined;
+  /**
+   * The identity kinds this data source's connector accepts that the provider declares it produces,
+   * in the connector's order of preference. A provider that can produce several kinds returns one of
+   * these; the host refuses any other (`CW_AUTH_MODE_UNSUPPORTED`).
+   */
+  accepts: readonly IdentityKind[];
   /** Aborted when the job is cancelled. */
   signal: AbortSignal;
 }

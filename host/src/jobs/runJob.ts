@@ -1,12 +1,13 @@
 import { fromJobParameter, createFrameEncoder, type ResultSummary } from '@causeway/protocol';
-import { CausewayError, type AuthProvider, type Clock, type JobDelivery, type Logger, type Spooler } from '@causeway/sdk';
+import { CausewayError, type Clock, type JobDelivery, type Logger, type Spooler } from '@causeway/sdk';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import type { CredentialVault } from '../credentials/credentialVault.js';
 import type { DataSourceRegistry } from '../datasources/dataSourceRegistry.js';
 import type { PluginRuntime } from '../plugins/pluginRuntime.js';
+import { authenticate } from './authenticate.js';
 import { createJobFrameSource } from './jobFrameSource.js';
 import { parseJob } from './parseJob.js';
-import { secretStrings, toFrameError } from './toFrameError.js';
+import { identitySecrets, secretStrings, toFrameError } from './toFrameError.js';
 
 /** What the host lends the pipeline. */
 export interface JobServices {
@@ -84,14 +85,17 @@ export async function runJob(services: JobServices, delivery: JobDelivery, contr
     const useJobCredential = job.credentials !== undefined && authSettings.allowJobCredentials !== false;
     const secret = useJobCredential ? services.vault.openJobCredential(job.credentials) : services.vault.openStored(job.dataSource);
     secrets = secretStrings(secret);
-    const provider: AuthProvider<Record<string, unknown>> = await services.plugins.use(ds.auth.provider, 'auth-provider');
-    const identity = await provider.authenticate({
+    const identity = await authenticate({
+      plugins: services.plugins,
       dataSourceId: job.dataSource,
+      connectorId: ds.connector,
+      providerId: ds.auth.provider,
       settings: authSettings,
       identity: job.identity ?? {},
       secret,
       signal: local.signal,
     });
+    secrets.push(...identitySecrets(identity));
     timings.authMs = clock.now() - t;
 
     t = clock.now();
