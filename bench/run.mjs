@@ -3,11 +3,12 @@
 // add it to WORKLOADS below.
 import { parseOptions } from './lib/args.mjs';
 import { writeReport } from './lib/report.mjs';
+import { cluster } from './workloads/cluster.mjs';
 import { encoding } from './workloads/encoding.mjs';
 import { throughput } from './workloads/throughput.mjs';
 import { throughputMysql } from './workloads/throughputMysql.mjs';
 
-const WORKLOADS = [throughput, throughputMysql, encoding];
+const WORKLOADS = [throughput, throughputMysql, encoding, cluster];
 
 function usage() {
   const lines = ['usage: npm run bench -- <workload> [options]', '', 'workloads:'];

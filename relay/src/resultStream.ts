@@ -55,10 +55,20 @@ export function createResultStream(jobId: string, open: () => Promise<AsyncItera
       return columnsValue;
     },
     async *rows() {
-      for (;;) {
-        const next = await frames().next();
-        if (next.done) return;
-        if (next.value.type === 'batch') yield next.value.rows;
+      let ended = false;
+      try {
+        for (;;) {
+          const next = await frames().next();
+          if (next.done) {
+            ended = true;
+            return;
+          }
+          if (next.value.type === 'batch') yield next.value.rows;
+        }
+      } finally {
+        // A reader that leaves early (break, throw) closes the stream, so the relay cancels the job
+        // instead of the host running it to the end for nobody.
+        if (!ended) await frames().return(undefined);
       }
     },
     async collect() {
