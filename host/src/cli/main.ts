@@ -177,10 +177,16 @@ datasource
   .description("open a connection with the data source's stored credential and run the cheapest round trip")
   .argument('<id>', 'data source id')
   .addOption(configOption())
-  .action(async (id: string, opts: { config: string }) => {
+  .option('--as <upn>', 'test single sign-on as this user (the UPN a job would carry), through the data source\'s auth provider and user mapping')
+  .option('--token-env <name>', "with --as: read the user's access token from this environment variable (Entra ID SSO)")
+  .action(async (id: string, opts: { config: string; as?: string; tokenEnv?: string }) => {
+    if (opts.tokenEnv && !opts.as) throw new Error('--token-env needs --as');
+    const accessToken = opts.tokenEnv ? process.env[opts.tokenEnv] : undefined;
+    if (opts.tokenEnv && !accessToken) throw new Error(`environment variable ${opts.tokenEnv} is not set`);
+    const identity = opts.as ? { userPrincipalName: opts.as, ...(accessToken ? { accessToken } : {}) } : undefined;
     const host = createHost({ configFile: opts.config });
     try {
-      const result = await host.testDataSource(id);
+      const result = await host.testDataSource(id, identity ? { identity } : {});
       process.stdout.write(`${id}: ok in ${Math.round(result.latencyMs)} ms${result.serverVersion ? ` (${result.serverVersion})` : ''}\n`);
     } finally {
       await host.stop();
