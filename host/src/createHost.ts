@@ -160,6 +160,9 @@ export function createHost(options: HostOptions): Host {
         }
         const sources = registry(cfg, settings, plugins);
         const spooler: Spooler = await plugins.use(cfg.spooler.plugin, 'spooler');
+        // Auth providers hold keytabs, signing keys and client certificates: a bad one fails the
+        // start, not the first job of the day.
+        for (const id of new Set(Object.values(cfg.dataSources).map((ds) => ds.auth.provider))) await plugins.use(id, 'auth-provider');
         const transport = await plugins.use(cfg.relay.transport, 'relay-transport');
         const slots = createJobSlots(cfg.limits.concurrentJobs);
         const services = {

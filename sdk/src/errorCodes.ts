@@ -65,6 +65,15 @@ export const errorCodes = {
   CW_FRAME_INVALID: 'A result frame is malformed or out of sequence',
   CW_CLUSTER_KEY_MISMATCH: 'A gateway holds other keys than the cluster it tries to join',
   CW_RESULT_DIVERGED: 'A job run again after a failover produced other results than those already delivered',
+  // Entra ID single sign-on (entra-sso provider)
+  CW_TOKEN_INVALID: "The user's access token was refused (details.reason: expired, not-yet-valid, audience, issuer, signature, algorithm, tenant, malformed, missing, upn-mismatch)",
+  CW_TOKEN_EXCHANGE_FAILED: 'The identity provider refused the on-behalf-of token exchange (consent missing, token expired, client credential or scope refused)',
+  CW_IDENTITY_PROVIDER_UNREACHABLE: 'The identity provider (OpenID metadata, JWKS or token endpoint) could not be reached, failed, or did not answer in time',
+  // SAML auth provider
+  CW_SAML_CONFIG_INVALID: "The SAML provider's signing key or certificate cannot be used (unreadable, open to other users, wrong format, or the two do not match)",
+  // Kerberos constrained delegation (kerberos-kcd provider)
+  CW_DELEGATION_DENIED: "The KDC refused to delegate the user to the data source's SPN (not in the gateway's allowed-to-delegate list, or protocol transition not allowed)",
+  CW_KERBEROS_FAILED: 'Kerberos failed: the KDC could not be reached or refused the gateway, or the GSS-API exchange with the data source failed',
   // anything else
   CW_INTERNAL: 'An internal error; the gateway log has the details',
 } as const;

@@ -82,6 +82,12 @@ export class AuthError extends CausewayError {
       | 'CW_DIRECTORY_UNREACHABLE'
       | 'CW_DIRECTORY_BIND_DENIED'
       | 'CW_DIRECTORY_FAILED'
+      // single sign-on
+      | 'CW_TOKEN_INVALID'
+      | 'CW_TOKEN_EXCHANGE_FAILED'
+      | 'CW_IDENTITY_PROVIDER_UNREACHABLE'
+      | 'CW_DELEGATION_DENIED'
+      | 'CW_KERBEROS_FAILED'
     >,
     message: string,
     options: { cause?: unknown; details?: Record<string, unknown> } = {},

@@ -13,6 +13,8 @@ export type {
   AccessTokenIdentity,
   SamlIdentity,
   KerberosIdentity,
+  GssContext,
+  GssMechanism,
   EffectiveUserIdentity,
   JobIdentity,
 } from './identity.js';

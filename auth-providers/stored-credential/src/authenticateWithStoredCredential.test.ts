@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { authenticateWithStoredCredential } from './authenticateWithStoredCredential.js';
 
-const base = { dataSourceId: 'sales', identity: {}, signal: new AbortController().signal };
+const base = { dataSourceId: 'sales', identity: {}, accepts: ['password'] as const, signal: new AbortController().signal };
 
 describe('authenticateWithStoredCredential', () => {
   it('uses username and password from the secret', () => {

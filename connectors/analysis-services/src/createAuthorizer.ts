@@ -1,4 +1,5 @@
-import { ConnectorError, type PasswordIdentity } from '@causeway/sdk';
+import { ConnectorError, type KerberosIdentity, type PasswordIdentity } from '@causeway/sdk';
+import { createNegotiateAuthorizer } from './createNegotiateAuthorizer.js';
 import type { XmlaAuthentication } from './xmlaSettings.js';
 
 /** One HTTP request to the XMLA endpoint, as an authorizer sees it. */
@@ -17,19 +18,23 @@ export interface XmlaAuthorizer {
 }
 
 /** Makes the authorizer for a data source's authentication mode and the credential the requests log on with. */
-export type AuthorizerFactory = (mode: XmlaAuthentication, credential: PasswordIdentity) => XmlaAuthorizer;
+export type AuthorizerFactory = (mode: XmlaAuthentication, credential: PasswordIdentity | KerberosIdentity) => XmlaAuthorizer;
 
 /**
  * The built-in authorizers: `basic` sends the user name and password as HTTP Basic (UTF-8) on every
- * request; `negotiate` (Kerberos through SPNEGO) has no token provider yet and fails with
- * CW_AUTH_MODE_UNSUPPORTED, so a data source configured for it fails clearly on its first job.
+ * request; `negotiate` sends a SPNEGO token from a Kerberos identity (an auth provider such as
+ * kerberos-kcd). Any other pairing fails with CW_AUTH_MODE_UNSUPPORTED on the first job.
  */
 export const createAuthorizer: AuthorizerFactory = (mode, credential) => {
   if (mode === 'negotiate') {
+    if (credential.kind === 'kerberos') return createNegotiateAuthorizer(credential);
     throw new ConnectorError(
       'CW_AUTH_MODE_UNSUPPORTED',
-      'the Analysis Services connector cannot use "negotiate" (Kerberos/SPNEGO) authentication yet; set "authentication": "basic"',
+      'the Analysis Services connector uses "negotiate" (Kerberos/SPNEGO) only with a Kerberos identity: use an auth provider that produces one (kerberos-kcd), or set "authentication": "basic"',
     );
+  }
+  if (credential.kind === 'kerberos') {
+    throw new ConnectorError('CW_AUTH_MODE_UNSUPPORTED', 'a Kerberos identity logs on to Analysis Services with SPNEGO: set "authentication": "negotiate" on the data source');
   }
   const header = `Basic ${Buffer.from(`${credential.username}:${credential.password}`, 'utf8').toString('base64')}`;
   return { authorize: () => Promise.resolve({ authorization: header }) };

@@ -6,6 +6,7 @@ import {
   type ConnectionIdentity,
   type DataSourceHandle,
   type Logger,
+  type KerberosIdentity,
   type PasswordIdentity,
   type PoolLimits,
   type QueryRequest,
@@ -39,7 +40,7 @@ export interface XmlaDataSource extends DataSourceHandle {
 
 /** How a job's identity logs on: the HTTP credential, and the user the server acts as. */
 interface Logon {
-  credential: PasswordIdentity;
+  credential: PasswordIdentity | KerberosIdentity;
   effectiveUserName: string | undefined;
 }
 
@@ -79,7 +80,7 @@ export async function createXmlaDataSource(settings: XmlaSettings, options: Xmla
     phase,
     where,
     catalog: settings.catalog,
-    user: logon.credential.username,
+    user: logon.credential.kind === 'kerberos' ? logon.credential.principal : logon.credential.username,
     effectiveUser: logon.effectiveUserName,
     connectTimeoutMs: limits.connectTimeoutMs,
   });
@@ -183,7 +184,7 @@ export async function createXmlaDataSource(settings: XmlaSettings, options: Xmla
 }
 
 function logonOf(identity: ConnectionIdentity): Logon {
-  if (identity.kind === 'password') return { credential: identity, effectiveUserName: undefined };
+  if (identity.kind === 'password' || identity.kind === 'kerberos') return { credential: identity, effectiveUserName: undefined };
   if (identity.kind === 'effective-user') {
     // An empty name would silently run the job with the service account's own (administrator) rights.
     if (!identity.effectiveUserName.trim()) {
@@ -193,7 +194,7 @@ function logonOf(identity: ConnectionIdentity): Logon {
   }
   throw new ConnectorError(
     'CW_AUTH_MODE_UNSUPPORTED',
-    `the Analysis Services connector logs on with a user name and password, or a service credential with an effective user, not a "${identity.kind}" identity`,
+    `the Analysis Services connector logs on with a user name and password, a service credential with an effective user, or Kerberos (SPNEGO), not a "${identity.kind}" identity`,
   );
 }
 

@@ -60,7 +60,7 @@ describe('analysis-services plugin.json', () => {
       kind: 'connector',
       displayName: 'Analysis Services (XMLA)',
       main: './dist/index.js',
-      connector: { identityKinds: ['effective-user', 'password'] },
+      connector: { identityKinds: ['effective-user', 'password', 'kerberos'] },
     });
     expect((await manifest).capabilities).toContain('effective-user');
     expect([...((await manifest).connector as { columnTypes: string[] }).columnTypes].sort()).toEqual([...producedColumnTypes].sort());

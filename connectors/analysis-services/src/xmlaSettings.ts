@@ -15,7 +15,7 @@ export interface XmlaSettings {
   url: string;
   /** The database (catalog) queries run in; the server's default database when omitted. */
   catalog?: string;
-  /** `basic` (default): HTTP Basic with the identity's user name and password; `negotiate`: reserved for SPNEGO. */
+  /** `basic` (default): HTTP Basic with the identity's user name and password; `negotiate`: SPNEGO with a Kerberos identity. */
   authentication?: XmlaAuthentication;
   tls?: XmlaTls;
   /** Server-side command timeout in milliseconds, sent as the XMLA `Timeout` property (whole seconds); 0: the server's default. */

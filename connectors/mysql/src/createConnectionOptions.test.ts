@@ -47,11 +47,17 @@ describe('createConnectionOptions', () => {
     });
   });
 
-  it('takes password identities and refuses other kinds', () => {
+  it('takes password and kerberos identities and refuses other kinds', () => {
     expect(requireMysqlIdentity(ada)).toBe(ada);
+    const kerberos = { kind: 'kerberos' as const, principal: 'ada@EXAMPLE.COM', spn: 'mariadb/db@EXAMPLE.COM', credentialCache: 'DIR:/tmp/cc', createGssContext: () => Promise.reject(new Error('unused')) };
+    expect(requireMysqlIdentity(kerberos)).toBe(kerberos);
     expect(() => requireMysqlIdentity({ kind: 'access-token', token: 't' })).toThrow(expect.objectContaining({ code: 'CW_AUTH_MODE_UNSUPPORTED' }));
-    expect(() => requireMysqlIdentity({ kind: 'kerberos', principal: 'ada@EXAMPLE.COM', credentialCache: 'FILE:/tmp/cc' })).toThrow(
-      expect.objectContaining({ code: 'CW_AUTH_MODE_UNSUPPORTED' }),
-    );
+  });
+
+  it("logs a kerberos identity on as the principal's name through the auth_gssapi_client plugin, with no password", async () => {
+    const kerberos = { kind: 'kerberos' as const, principal: 'ada@EXAMPLE.COM', spn: 'mariadb/db@EXAMPLE.COM', credentialCache: 'DIR:/tmp/cc', createGssContext: () => Promise.reject(new Error('unused')) };
+    const options = (await createConnectionOptions({ host: 'db' }, 1000))(kerberos);
+    expect(options).toMatchObject({ user: 'ada', password: '' });
+    expect(Object.keys(options.authPlugins ?? {})).toEqual(['auth_gssapi_client']);
   });
 });

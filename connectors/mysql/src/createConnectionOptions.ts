@@ -1,15 +1,16 @@
 import { readFile } from 'node:fs/promises';
-import { CausewayError, ConnectorError, type ConnectionIdentity, type PasswordIdentity } from '@causeway/sdk';
+import { CausewayError, ConnectorError, type ConnectionIdentity, type KerberosIdentity, type PasswordIdentity } from '@causeway/sdk';
 import type { ConnectionOptions } from 'mysql2';
+import { createGssapiAuthPlugin } from './createGssapiAuthPlugin.js';
 import { defaultApplicationName, defaultCollation, defaultPort, type MysqlSettings } from './mysqlSettings.js';
 
 /**
- * The identities this connector logs on with. A later `KerberosIdentity` (GSSAPI through mysql2's
- * `auth_gssapi_client` auth plugin) joins this union and gets its own case in `credentialsFor`;
- * nothing else changes: pools are keyed by identity and every connection, the side connection for
- * KILL QUERY included, is built here.
+ * The identities this connector logs on with: a password, or Kerberos (MariaDB's GSSAPI through
+ * mysql2's `auth_gssapi_client` auth plugin). Pools are keyed by identity (a Kerberos one by its
+ * principal and cache) and every connection, the side connection for KILL QUERY included, is built
+ * here.
  */
-export type MysqlIdentity = PasswordIdentity;
+export type MysqlIdentity = PasswordIdentity | KerberosIdentity;
 
 /** Builds mysql2 connection options for one identity. */
 export type ConnectionOptionsFor = (identity: MysqlIdentity) => ConnectionOptions;
@@ -56,20 +57,28 @@ function credentialsFor(identity: MysqlIdentity): ConnectionOptions {
   switch (identity.kind) {
     case 'password':
       return { user: identity.username, password: identity.password };
+    case 'kerberos':
+      // The MariaDB account is the principal's name (CREATE USER alice IDENTIFIED VIA gssapi AS 'alice@REALM').
+      return { user: localNameOf(identity.principal), password: '', authPlugins: { auth_gssapi_client: createGssapiAuthPlugin(identity) } };
   }
+}
+
+function localNameOf(principal: string): string {
+  const at = principal.lastIndexOf('@');
+  return at === -1 ? principal : principal.slice(0, at);
 }
 
 /** Narrows an identity to the kinds this connector takes, or throws CW_AUTH_MODE_UNSUPPORTED. */
 export function requireMysqlIdentity(identity: ConnectionIdentity): MysqlIdentity {
-  if (identity.kind !== 'password') {
-    throw new ConnectorError('CW_AUTH_MODE_UNSUPPORTED', `the MySQL connector logs on with a user name and password, not a "${identity.kind}" identity`);
+  if (identity.kind !== 'password' && identity.kind !== 'kerberos') {
+    throw new ConnectorError('CW_AUTH_MODE_UNSUPPORTED', `the MySQL connector logs on with a user name and password or Kerberos (GSSAPI), not a "${identity.kind}" identity`);
   }
   return identity;
 }
 
 /** The user name an identity logs on as, for messages. */
 export function userOf(identity: MysqlIdentity): string {
-  return identity.username;
+  return identity.kind === 'kerberos' ? localNameOf(identity.principal) : identity.username;
 }
 
 async function tlsOptions(settings: MysqlSettings): Promise<ConnectionOptions['ssl']> {

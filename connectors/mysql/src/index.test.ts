@@ -68,7 +68,7 @@ describe('mysql plugin.json', () => {
       displayName: 'MySQL / MariaDB',
       main: './dist/index.js',
       capabilities: ['streaming', 'parameters', 'cancel', 'test-connection'],
-      connector: { identityKinds: ['password'] },
+      connector: { identityKinds: ['password', 'kerberos'] },
     });
   });
 

@@ -89,6 +89,9 @@ const driverFailures: Record<string, NetworkFailure> = {
  */
 export function mapMysqlError(error: unknown, context: MysqlErrorContext): CausewayError {
   if (isCausewayError(error)) return error;
+  // An auth plugin's coded error (Kerberos) arrives wrapped: mysql2 overwrites the code of what it is given.
+  const cause = (error as { cause?: unknown } | undefined)?.cause;
+  if (isCausewayError(cause)) return cause;
   const product = context.product ?? 'MySQL/MariaDB';
   const where = `${context.host}:${context.port}`;
   const target = `${where}${context.database ? ` (database "${context.database}")` : ''}`;

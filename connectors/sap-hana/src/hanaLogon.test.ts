@@ -14,7 +14,7 @@ describe('hanaLogon', () => {
 
   it('refuses other identity kinds with CW_AUTH_MODE_UNSUPPORTED', () => {
     expect(requireHanaIdentity({ kind: 'saml', assertion: 'a' }).kind).toBe('saml');
-    expect(() => requireHanaIdentity({ kind: 'kerberos', principal: 'p', credentialCache: 'FILE:/tmp/x' })).toThrow(
+    expect(() => requireHanaIdentity({ kind: 'kerberos', principal: 'p', credentialCache: 'FILE:/tmp/x', spn: 'x/y', createGssContext: () => Promise.reject(new Error('unused')) })).toThrow(
       expect.objectContaining({ code: 'CW_AUTH_MODE_UNSUPPORTED', message: expect.stringContaining('"kerberos"') }),
     );
   });

@@ -105,7 +105,7 @@ describe('createSqlServerDataSource against the TDS fixture', () => {
   });
 
   it('refuses identities it cannot log on with', async () => {
-    await expect(collect(source.execute(request('SELECT 1'), { kind: 'kerberos', principal: 'a@B', credentialCache: 'FILE:/tmp/x' }))).rejects.toMatchObject({ code: 'CW_AUTH_MODE_UNSUPPORTED' });
+    await expect(collect(source.execute(request('SELECT 1'), { kind: 'kerberos', principal: 'a@B', credentialCache: 'FILE:/tmp/x', spn: 'x/y', createGssContext: () => Promise.reject(new Error('unused')) }))).rejects.toMatchObject({ code: 'CW_AUTH_MODE_UNSUPPORTED' });
     await expect(source.testConnection({ kind: 'saml', assertion: 'x' }, { signal: never() })).rejects.toMatchObject({ code: 'CW_AUTH_MODE_UNSUPPORTED' });
   });
 

@@ -164,6 +164,20 @@ describe('checkConfigAgainstPlugins', () => {
   });
 });
 
+describe('idle built-in auth providers', () => {
+  it('asks for an auth provider\'s required settings only once a data source uses it', async () => {
+    const idle = await prepare('idle-sso.json', { relay: { settings: { url: 'ws://127.0.0.1:9000' } }, dataSources: {} });
+    expect(checkConfigAgainstPlugins(idle.ajv, idle.config, idle.plugins).plugins['kerberos-kcd']).toEqual({});
+    const used = await prepare('used-sso.json', {
+      relay: { settings: { url: 'ws://127.0.0.1:9000' } },
+      dataSources: { maria: { connector: 'mysql', settings: { host: 'db.internal', database: 'sales' }, auth: { provider: 'kerberos-kcd', settings: { spn: 'mariadb/db.internal' } } } },
+    });
+    const error = refused(() => checkConfigAgainstPlugins(used.ajv, used.config, used.plugins));
+    expect(error.message).toContain('/plugins/settings/kerberos-kcd');
+    expect(error.message).toMatch(/keytab/);
+  });
+});
+
 describe('pluginSettingsOf', () => {
   it('checks the selected relay transport only, unless another one has plugin settings', async () => {
     const amqp = await prepare('amqp.json', { relay: { transport: 'amqp', settings: { url: 'amqp://broker.internal', cluster: 'sales' } }, dataSources: {} });

@@ -48,10 +48,16 @@ export function checkConfigAgainstPlugins(ajv: Ajv2020, config: ResolvedConfig, 
   };
 
   const settings = pluginSettingsOf(config);
+  const usedByDataSources = new Set(Object.values(config.dataSources).flatMap((ds) => [ds.connector, ds.auth.provider]));
   for (const info of plugins.list()) {
     if (!info.enabled) continue;
     // Only the selected relay transport runs: another one's required settings (a URL) are not asked for.
-    if (info.kind === 'relay-transport' && info.id !== config.relay.transport && !(info.id in config.plugins.settings)) {
+    // Likewise a connector or auth provider no data source uses never activates, so a built-in SSO
+    // provider's required settings (a keytab, a signing key) are asked for only once it is used.
+    const idle =
+      (info.kind === 'relay-transport' && info.id !== config.relay.transport) ||
+      ((info.kind === 'connector' || info.kind === 'auth-provider') && !usedByDataSources.has(info.id));
+    if (idle && !(info.id in config.plugins.settings)) {
       checked.plugins[info.id] = {};
       continue;
     }

@@ -11,4 +11,7 @@ export const builtinPluginPackages = [
   '@causeway/connector-oracle',
   '@causeway/connector-sqlserver',
   '@causeway/auth-stored-credential',
+  '@causeway/auth-saml',
+  '@causeway/auth-entra-sso',
+  '@causeway/auth-kerberos-kcd',
 ] as const;

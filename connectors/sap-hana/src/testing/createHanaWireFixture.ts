@@ -3,7 +3,10 @@
 // lib/protocol/PhysicalConnection.js, request/, reply/, data/; no hdb code is reused):
 // - the 14-byte initialisation request and its 8-byte reply;
 // - AUTHENTICATE/CONNECT with SCRAMSHA256 (the proof is verified against the known password) or
-//   SAML (the assertion is looked up), HANA error 10 "authentication failed" otherwise;
+//   SAML, HANA error 10 "authentication failed" otherwise. A SAML assertion is looked up in
+//   `assertions`, or, when `saml` is set, checked as HANA does (checkSamlAssertion.ts: signature with
+//   xmlsec1 against the trusted certificate, NotBefore/NotOnOrAfter with skew, audience, NameID →
+//   database user);
 // - EXECUTE_DIRECT of a few statements: SELECT VERSION FROM SYS.M_DATABASE, SET SCHEMA, a series
 //   (INTEGER, NVARCHAR) paged with FETCH_NEXT, an anonymous block that sleeps (answered only after
 //   the given seconds, forgotten when its connection closes), a missing table (error 259);
@@ -12,6 +15,9 @@
 // It counts what matters to the tests: logons, bytes sent, statements running or holding a cursor.
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { checkSamlAssertion, type SamlTrust } from './checkSamlAssertion.js';
+
+export type { SamlTrust } from './checkSamlAssertion.js';
 
 const PACKET_HEADER = 32;
 const SEGMENT_HEADER = 24;
@@ -34,6 +40,10 @@ export interface WireLogon {
   /** The SAML assertion, when one was sent. */
   assertion?: string;
   accepted?: boolean;
+  /** With `saml` set: why the assertion was refused (HANA writes this to its trace, never to the client). */
+  samlRefusal?: string;
+  /** With `saml` set: the NameID of an accepted assertion. */
+  samlNameId?: string;
 }
 
 /** The fixture: a listening server plus what it observed. */
@@ -41,8 +51,10 @@ export interface HanaWireFixture {
   port: number;
   version: string;
   users: Map<string, string>;
-  /** assertion → database user */
+  /** assertion → database user (used when `saml` is not set) */
   assertions: Map<string, string>;
+  /** When set, SAML assertions are checked like a HANA SAML provider does instead of looked up. */
+  saml: SamlTrust | undefined;
   readonly logons: WireLogon[];
   /** Bytes written to clients (result rows make up most of them). */
   readonly bytesSent: number;
@@ -227,6 +239,7 @@ export async function createHanaWireFixture(): Promise<HanaWireFixture> {
     version: '2.00.076.00.1705400033',
     users: new Map<string, string>(),
     assertions: new Map<string, string>(),
+    saml: undefined as SamlTrust | undefined,
     logons,
     requests,
     get bytesSent() {
@@ -314,7 +327,28 @@ export async function createHanaWireFixture(): Promise<HanaWireFixture> {
     fail(connection, 257, 'HY000', 'sql syntax error: incorrect syntax near "?": line 1 col 1 (at pos 0)');
   }
 
-  function authenticate(connection: Connection, parts: Map<number, Buffer>): void {
+  function acceptSaml(connection: Connection, user: string): void {
+    connection.pending = { user, method: 'SAML', salt: Buffer.alloc(0), serverKey: Buffer.alloc(0), clientKey: Buffer.alloc(0) };
+    reply(connection, FunctionCode.NIL, [{ kind: Part.AUTHENTICATION, data: writeFields(['SAML', Buffer.from(user, 'utf8')]) }]);
+  }
+
+  async function authenticateSaml(connection: Connection, logon: WireLogon, assertion: string, trust: SamlTrust): Promise<void> {
+    let verdict;
+    try {
+      verdict = await checkSamlAssertion(assertion, trust);
+    } catch (error) {
+      verdict = { ok: false as const, reason: (error as Error).message };
+    }
+    if (!verdict.ok) {
+      logon.samlRefusal = verdict.reason;
+      logon.accepted = false;
+      return fail(connection, 10, '28000', 'authentication failed');
+    }
+    logon.samlNameId = verdict.nameId;
+    acceptSaml(connection, verdict.user);
+  }
+
+  function authenticate(connection: Connection, parts: Map<number, Buffer>): void | Promise<void> {
     const fields = readFields(parts.get(Part.AUTHENTICATION) ?? Buffer.alloc(2));
     const user = (fields[0] ?? Buffer.alloc(0)).toString('utf8');
     const methods: string[] = [];
@@ -329,10 +363,10 @@ export async function createHanaWireFixture(): Promise<HanaWireFixture> {
     const assertion = data.get('SAML');
     if (assertion) {
       logon.assertion = assertion.toString('utf8');
+      if (fixture.saml) return authenticateSaml(connection, logon, logon.assertion, fixture.saml);
       const mapped = fixture.assertions.get(logon.assertion);
       if (!mapped) return fail(connection, 10, '28000', 'authentication failed');
-      connection.pending = { user: mapped, method: 'SAML', salt: Buffer.alloc(0), serverKey: Buffer.alloc(0), clientKey: Buffer.alloc(0) };
-      reply(connection, FunctionCode.NIL, [{ kind: Part.AUTHENTICATION, data: writeFields(['SAML', Buffer.from(mapped, 'utf8')]) }]);
+      acceptSaml(connection, mapped);
       return;
     }
     const clientKey = data.get('SCRAMSHA256');
@@ -360,7 +394,7 @@ export async function createHanaWireFixture(): Promise<HanaWireFixture> {
     reply(connection, FunctionCode.NIL, [{ kind: Part.AUTHENTICATION, data: writeFields([pending.method, Buffer.alloc(0)]) }]);
   }
 
-  function handle(connection: Connection, message: Buffer): void {
+  function handle(connection: Connection, message: Buffer): void | Promise<void> {
     const type = message.readInt8(PACKET_HEADER + 13);
     const count = message.readInt16LE(PACKET_HEADER + 8);
     requests.push(names[type] ?? String(type));
@@ -452,7 +486,7 @@ export async function createHanaWireFixture(): Promise<HanaWireFixture> {
         if (connection.buffer.length < length) return;
         const message = connection.buffer.subarray(0, length);
         connection.buffer = connection.buffer.subarray(length);
-        handle(connection, message);
+        void handle(connection, message);
       }
     });
   });
