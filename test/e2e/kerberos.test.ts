@@ -5,7 +5,9 @@ import { readFileSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { loadPluginFolder } from '@causeway/host';
+import { generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startOidcIssuer, type OidcIssuer } from '../fixtures/oidc/index.js';
 import { startKdc, type TestKdc } from '../support/kdc/startKdc.js';
 import { startMariadbGssapi, type MariadbGssapi } from '../support/mariadb-gssapi/startMariadbGssapi.js';
 import { startTestGateway, type TestGateway } from '../support/startTestGateway.js';
@@ -48,6 +50,9 @@ describe('kerberos-kcd + mysql connector end to end (MIT KDC with LDAP back end,
   let kdc: TestKdc;
   let maria: MariadbGssapi;
   let gw: TestGateway;
+  let idp: OidcIssuer;
+  let gwEntra: TestGateway;
+  const audience = 'api://causeway-gateway';
 
   beforeAll(async () => {
     kdc = await startKdc();
@@ -77,9 +82,28 @@ describe('kerberos-kcd + mysql connector end to end (MIT KDC with LDAP back end,
         config.dataSources['maria-denied'] = { connector: 'mysql', settings: mysqlSettings, auth: { provider: 'kerberos-kcd', settings: { spn: kdc.principals.denied, userMapping: mapping } } };
       },
     });
+    // A second gateway that takes the user from a validated Entra ID token, not from the job's UPN.
+    idp = await startOidcIssuer({ apiAudiences: [audience] });
+    gwEntra = await startTestGateway({
+      configure(config) {
+        config.plugins = {
+          settings: {
+            'kerberos-kcd': {
+              keytab: kdc.keytabs.gateway,
+              principal: kdc.principals.gateway,
+              krb5Config: kdc.krb5Config,
+              entraToken: { authority: idp.authority, tenants: [idp.tenantId], audiences: [audience], issuers: idp.issuers },
+            },
+          },
+        };
+        config.dataSources.maria = { connector: 'mysql', settings: mysqlSettings, auth: { provider: 'kerberos-kcd', settings: { spn: kdc.principals.mariadb, userMapping: mapping } } };
+      },
+    });
   }, 120_000);
 
   afterAll(async () => {
+    await gwEntra?.stop();
+    await idp?.close();
     await gw?.stop();
     await maria?.stop();
     await kdc?.stop();
@@ -153,6 +177,25 @@ describe('kerberos-kcd + mysql connector end to end (MIT KDC with LDAP back end,
     const error = await failure(run('mallory@contoso.com', 'SELECT 1'));
     expect(error).toMatchObject({ code: 'CW_USER_UNKNOWN' });
     expect(error!.message).toContain('mallory@CAUSEWAY.TEST');
+  });
+
+  it('with entraToken, runs as the user the validated token names and refuses forged, missing or mismatched tokens', async () => {
+    const runAs = async (identity: { userPrincipalName?: string; accessToken?: string }) =>
+      (await gwEntra.client.run(gwEntra.gatewayId, { dataSource: 'maria', query: { text: 'SELECT CURRENT_USER()' }, identity })).collect();
+    const bobToken = await idp.signUserToken({ upn: 'bob@contoso.com', preferred_username: 'bob@contoso.com' });
+    expect((await runAs({ accessToken: bobToken })).rows[0]![0]).toBe('bob@%');
+    expect((await runAs({ userPrincipalName: 'bob@contoso.com', accessToken: bobToken })).rows[0]![0]).toBe('bob@%');
+    // The job claims alice but carries bob's token: refused, not run as either.
+    expect(await failure(runAs({ userPrincipalName: 'alice@contoso.com', accessToken: bobToken }))).toMatchObject({ code: 'CW_TOKEN_INVALID' });
+    // A UPN alone no longer names a user.
+    expect(await failure(runAs({ userPrincipalName: 'alice@contoso.com' }))).toMatchObject({ code: 'CW_TOKEN_INVALID' });
+    // Signed by a key the issuer never published.
+    const { privateKey } = await generateKeyPair('RS256');
+    const forged = await idp.signUserToken({ upn: 'alice@contoso.com', preferred_username: 'alice@contoso.com' }, { key: privateKey });
+    const refused = await failure(runAs({ accessToken: forged }));
+    expect(refused).toMatchObject({ code: 'CW_TOKEN_INVALID' });
+    expect(refused!.message).not.toContain(forged);
+    expect(gwEntra.logs.join('\n')).not.toContain(bobToken);
   });
 
   it('puts no key, ticket or password in the logs', async () => {

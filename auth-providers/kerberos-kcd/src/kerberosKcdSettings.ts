@@ -1,3 +1,4 @@
+import type { EntraValidatorSettings } from '@causeway/auth-entra-sso';
 import type { UserMappingConfig } from '@causeway/user-mapping';
 
 /** Plugin-wide settings of the kerberos-kcd provider (`plugins.settings["kerberos-kcd"]`). */
@@ -18,6 +19,11 @@ export interface KerberosKcdSettings {
   renewBeforeExpiryMs?: number;
   /** Folder of kinit, kvno and klist when they are not on the PATH. */
   kerberosToolsDirectory?: string;
+  /**
+   * Take the user from the job's Entra ID access token, validated as entra-sso validates it, instead
+   * of the job's UPN claim: the relay then cannot name a user it holds no token for.
+   */
+  entraToken?: EntraValidatorSettings;
 }
 
 /** Data-source settings of the kerberos-kcd provider (`dataSources.<id>.auth.settings`). */
