@@ -5,6 +5,7 @@ import { createEntraAuthProvider } from './createEntraAuthProvider.js';
 import type { EntraDataSourceSettings, EntraPluginSettings } from './entraSettings.js';
 
 export { createEntraAuthProvider, type EntraAuthProvider, type EntraAuthProviderOptions } from './createEntraAuthProvider.js';
+export { createJobIdentityVerifier, type JobIdentityVerifier } from './createJobIdentityVerifier.js';
 export { createEntraTokenValidator, type EntraTokenValidator, type EntraTokenValidatorOptions, type ValidatedEntraToken } from './createEntraTokenValidator.js';
 export type { EntraMetadata } from './createMetadataLoader.js';
 export type { OboCacheStats } from './createOboCache.js';

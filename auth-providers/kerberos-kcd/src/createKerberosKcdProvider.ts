@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { access, open } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
-import { createEntraTokenValidator, type EntraTokenValidator } from '@causeway/auth-entra-sso';
+import { createJobIdentityVerifier } from '@causeway/auth-entra-sso';
 import { AuthError, CausewayError, type AuthProvider, type AuthRequest, type Clock, type JobIdentity, type KerberosIdentity, type Logger } from '@causeway/sdk';
 import { createUserMapper, type UserMapper } from '@causeway/user-mapping';
 import { createGssHelperPool } from './createGssHelperPool.js';
@@ -93,21 +93,12 @@ export async function createKerberosKcdProvider(settings: KerberosKcdSettings, o
     logger,
   });
   const helpers = createGssHelperPool({ env, timeoutMs: settings.gssTimeoutMs ?? kerberosKcdDefaults.gssTimeoutMs, logger });
-  const tokens: EntraTokenValidator | undefined = settings.entraToken ? createEntraTokenValidator(settings.entraToken, { clock, logger }) : undefined;
+  const tokens = settings.entraToken ? createJobIdentityVerifier(settings.entraToken, { clock, logger }) : undefined;
   const mappers = new Map<string, { config: string; mapper: Promise<UserMapper> }>();
 
   // With `entraToken`, the user is the one the validated token names, never the job's bare claim.
-  const userOf = async (request: AuthRequest<KerberosKcdDataSourceSettings>): Promise<JobIdentity> => {
-    if (!tokens) return request.identity;
-    const token = request.identity.accessToken;
-    if (!token) {
-      throw new AuthError('CW_TOKEN_INVALID', `data source "${request.dataSourceId}": kerberos-kcd takes the user from an Entra ID access token (setting "entraToken") and the job carried none`, {
-        details: { reason: 'missing' },
-      });
-    }
-    const verified = await tokens.validate(token, { expectedUpn: request.identity.userPrincipalName });
-    return { userPrincipalName: verified.upn };
-  };
+  const userOf = (request: AuthRequest<KerberosKcdDataSourceSettings>): Promise<JobIdentity> =>
+    tokens ? tokens.verify(request.identity, { dataSourceId: request.dataSourceId, provider: 'kerberos-kcd' }) : Promise.resolve(request.identity);
 
   const mapperFor = (request: AuthRequest<KerberosKcdDataSourceSettings>): Promise<UserMapper> => {
     const config = JSON.stringify(request.settings.userMapping);

@@ -1,4 +1,5 @@
 import { AuthError, type AuthProvider, type Clock, type Logger, type SamlIdentity } from '@causeway/sdk';
+import { createJobIdentityVerifier } from '@causeway/auth-entra-sso';
 import { createUserMapper, type MappedUser, type UserMapper } from '@causeway/user-mapping';
 import { createAssertionSigner } from './createAssertionSigner.js';
 import { loadSigningMaterial } from './loadSigningMaterial.js';
@@ -42,6 +43,8 @@ export async function createSamlAuthProvider(options: SamlAuthProviderOptions): 
     clockSkewSeconds: settings.clockSkewSeconds ?? samlDefaults.clockSkewSeconds,
     clock,
   });
+  // With `entraToken`, the user is the one a validated token names, never the job's bare UPN claim.
+  const tokens = settings.entraToken ? createJobIdentityVerifier(settings.entraToken, { clock, logger }) : undefined;
   // One mapper per data source, kept for its cache; rebuilt when that data source's mapping changes.
   const mappers = new Map<string, { config: string; mapper: Promise<UserMapper> }>();
   const mapperFor = (dataSourceId: string, config: SamlDataSourceSettings['userMapping']): Promise<UserMapper> => {
@@ -63,7 +66,8 @@ export async function createSamlAuthProvider(options: SamlAuthProviderOptions): 
         throw new AuthError('CW_AUTH_MODE_UNSUPPORTED', `data source "${request.dataSourceId}": the saml provider produces SAML assertions, and its connector takes none`);
       }
       const ds = request.settings;
-      const user = await (await mapperFor(request.dataSourceId, ds.userMapping)).map(request.identity, request.signal);
+      const jobUser = tokens ? await tokens.verify(request.identity, { dataSourceId: request.dataSourceId, provider: 'saml' }) : request.identity;
+      const user = await (await mapperFor(request.dataSourceId, ds.userMapping)).map(jobUser, request.signal);
       const nameId = nameIdOf(user, ds.nameIdValue ?? samlDefaults.nameIdValue);
       let signed;
       try {

@@ -1,3 +1,4 @@
+import type { EntraValidatorSettings } from '@causeway/auth-entra-sso';
 import type { UserMappingConfig } from '@causeway/user-mapping';
 
 /** Signature algorithms the provider signs with. */
@@ -15,6 +16,8 @@ export interface SamlPluginSettings {
   clockSkewSeconds?: number;
   signatureAlgorithm?: SamlSignatureAlgorithm;
   digestAlgorithm?: 'sha256';
+  /** Take the user from the job's validated Entra ID access token instead of its UPN claim (entra-sso's validation settings). */
+  entraToken?: EntraValidatorSettings;
 }
 
 /** NameID formats the provider can state. */
