@@ -97,6 +97,7 @@ export function createHost(options: HostOptions): Host {
       disabled: config.plugins.disabled,
       settingsFor: (id) => checked?.plugins[id] ?? {},
       dataDirectory: config.dataDirectory,
+      baseDir: config.baseDir,
       container,
       logger,
       clock,

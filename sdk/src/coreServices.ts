@@ -12,6 +12,11 @@ export interface PluginContext {
   readonly directory: string;
   /** A folder of the plugin's own (state, caches), created by the host (mode 0700) before the plugin is created. */
   readonly dataDirectory: string;
+  /**
+   * Where relative file paths in the plugin's settings (and its data sources' settings) resolve: the
+   * gateway config file's folder, as for the host's own paths.
+   */
+  readonly baseDir: string;
   /** Plugin-wide settings from the gateway config, validated against the manifest's `settingsSchema`. */
   readonly settings: Readonly<Record<string, unknown>>;
 }

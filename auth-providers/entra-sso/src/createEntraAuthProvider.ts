@@ -27,6 +27,8 @@ export interface EntraAuthProviderOptions {
   logger: Logger;
   clock?: Clock;
   fetch?: typeof fetch;
+  /** Where relative paths in data-source settings (a user mapping's bindPasswordFile) resolve. */
+  baseDir?: string;
 }
 
 /**
@@ -53,6 +55,7 @@ export function createEntraAuthProvider(settings: EntraPluginSettings, options: 
     const mapper = createUserMapper(request.settings.userMapping!, {
       logger,
       clock,
+      ...(options.baseDir ? { baseDir: options.baseDir } : {}),
       configPointer: `/dataSources/${request.dataSourceId}/auth/settings/userMapping`,
     });
     mappers.set(request.dataSourceId, { config, mapper });

@@ -15,5 +15,5 @@ export { signatureAlgorithms, type EntraPluginSettings, type EntraValidatorSetti
 /** The entra-sso auth provider plugin. */
 export default defineAuthProvider<EntraDataSourceSettings, { logger: typeof coreServices.logger; clock: typeof coreServices.clock; plugin: typeof coreServices.plugin }>({
   deps: { logger: coreServices.logger, clock: coreServices.clock, plugin: coreServices.plugin },
-  create: ({ logger, clock, plugin }) => createEntraAuthProvider(plugin.settings as unknown as EntraPluginSettings, { logger, clock }),
+  create: ({ logger, clock, plugin }) => createEntraAuthProvider(plugin.settings as unknown as EntraPluginSettings, { logger, clock, baseDir: plugin.baseDir }),
 });

@@ -9,5 +9,5 @@ export type { KerberosKcdSettings, KerberosKcdDataSourceSettings } from './kerbe
 /** The kerberos-kcd auth provider: Kerberos constrained delegation (S4U2Self + S4U2Proxy) for the job's user. */
 export default defineAuthProvider<KerberosKcdDataSourceSettings, { logger: typeof coreServices.logger; clock: typeof coreServices.clock; plugin: typeof coreServices.plugin }>({
   deps: { logger: coreServices.logger, clock: coreServices.clock, plugin: coreServices.plugin },
-  create: ({ logger, clock, plugin }) => createKerberosKcdProvider(plugin.settings as unknown as KerberosKcdSettings, { logger, clock, dataDirectory: plugin.dataDirectory }),
+  create: ({ logger, clock, plugin }) => createKerberosKcdProvider(plugin.settings as unknown as KerberosKcdSettings, { logger, clock, dataDirectory: plugin.dataDirectory, baseDir: plugin.baseDir }),
 });

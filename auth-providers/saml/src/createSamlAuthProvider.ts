@@ -52,7 +52,7 @@ export async function createSamlAuthProvider(options: SamlAuthProviderOptions): 
     const known = mappers.get(dataSourceId);
     if (known?.config === text) return known.mapper;
     if (known) void known.mapper.then((m) => m.close(), () => undefined);
-    const mapper = createUserMapper(config, { logger, clock, configPointer: `/dataSources/${dataSourceId}/auth/settings/userMapping` });
+    const mapper = createUserMapper(config, { logger, clock, ...(options.baseDir ? { baseDir: options.baseDir } : {}), configPointer: `/dataSources/${dataSourceId}/auth/settings/userMapping` });
     mappers.set(dataSourceId, { config: text, mapper });
     mapper.catch(() => {
       if (mappers.get(dataSourceId)?.mapper === mapper) mappers.delete(dataSourceId);

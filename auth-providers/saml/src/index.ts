@@ -16,5 +16,5 @@ export { nameIdFormatUrns, samlDefaults, type SamlPluginSettings, type SamlDataS
 /** The saml auth provider: a SAML 2.0 assertion signed with the gateway's key for the mapped user. */
 export default defineAuthProvider<SamlDataSourceSettings, { logger: typeof coreServices.logger; clock: typeof coreServices.clock; plugin: typeof coreServices.plugin }>({
   deps: { logger: coreServices.logger, clock: coreServices.clock, plugin: coreServices.plugin },
-  create: ({ logger, clock, plugin }) => createSamlAuthProvider({ settings: plugin.settings as unknown as SamlPluginSettings, logger, clock }),
+  create: ({ logger, clock, plugin }) => createSamlAuthProvider({ settings: plugin.settings as unknown as SamlPluginSettings, logger, clock, baseDir: plugin.baseDir }),
 });

@@ -37,6 +37,7 @@ async function prepare(name: string, doc: Record<string, unknown>): Promise<{ aj
     disabled: config.plugins.disabled,
     settingsFor: () => ({}),
     dataDirectory: config.dataDirectory,
+    baseDir: config.baseDir,
     container: container.createChildContainer(),
     logger: createSilentLogger(),
     clock: { now: () => 0 },

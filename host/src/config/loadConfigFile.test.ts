@@ -39,6 +39,8 @@ describe('loadConfigFile', () => {
     const config = await loadConfigFile(ajv, relative(process.cwd(), file));
     expect(config.file).toBe(file);
     expect(config.keyFile).toBe(join(root, 'site', 'keys', 'gateway.key'));
+    // Plugins resolve relative paths in their settings against the same folder (PluginContext.baseDir).
+    expect(config.baseDir).toBe(join(root, 'site'));
     expect(config.recoveryKeyFile).toBe('/run/secrets/recovery');
     expect(config.dataDirectory).toBe(join(root, 'site', '.causeway'));
     expect(config.plugins.searchPaths).toEqual([join(root, 'plugins')]);

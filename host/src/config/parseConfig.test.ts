@@ -100,6 +100,7 @@ describe('parseConfig', () => {
     const resolved = parseConfig(ajv, doc, { baseDir, file });
     expect(resolved).toEqual({
       file,
+      baseDir,
       gatewayId: 'plant-7',
       keyFile: '/etc/causeway/gateway.key',
       recoveryKeyFile: undefined,

@@ -25,6 +25,7 @@ export function parseConfig(ajv: Ajv2020, doc: unknown, options: { baseDir: stri
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(options.baseDir, p));
   return {
     file: options.file,
+    baseDir: options.baseDir,
     gatewayId: config.gatewayId,
     keyFile: abs(config.keyFile),
     recoveryKeyFile: config.recoveryKeyFile ? abs(config.recoveryKeyFile) : undefined,

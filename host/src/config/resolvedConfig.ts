@@ -4,6 +4,8 @@ import type { DataSourceConfig } from '@causeway/schemas';
 export interface ResolvedConfig {
   /** The config file, when the config came from one. */
   file: string | undefined;
+  /** Where relative paths of the config resolve: the config file's folder, or the embedder's `baseDir`. */
+  baseDir: string;
   gatewayId: string;
   keyFile: string;
   recoveryKeyFile: string | undefined;

@@ -34,6 +34,8 @@ export interface LoadPluginFolderOptions {
   settings?: Record<string, unknown>;
   /** Where the plugin's data folder goes (default: a new temporary folder). */
   dataDirectory?: string;
+  /** Where relative paths in the settings resolve (default: the current folder). */
+  baseDir?: string;
 }
 
 /**
@@ -66,6 +68,7 @@ export async function loadPluginFolder(directory: string, options: LoadPluginFol
     enabledExternal: [manifest.id],
     disabled: [],
     settingsFor: () => settings,
+    baseDir: options.baseDir ?? process.cwd(),
     dataDirectory: options.dataDirectory ?? (await mkdtemp(join(tmpdir(), 'causeway-plugin-'))),
     container: rootContainer.createChildContainer(),
     logger: options.logger ?? createSilentLogger(),

@@ -86,6 +86,7 @@ function runtime(overrides: Partial<PluginRuntimeOptions> = {}, lines: Line[] = 
     disabled: ['both'],
     settingsFor: () => ({}),
     dataDirectory,
+    baseDir: '/etc/causeway',
     container: container.createChildContainer(),
     logger: recordingLogger(lines),
     clock,
@@ -244,6 +245,7 @@ describe('createPluginRuntime', () => {
       version: '1.2.3',
       directory: join(search, 'settings'),
       dataDirectory: join(dataDirectory, 'plugins', 'settings'),
+      baseDir: '/etc/causeway',
       settings: { quotaBytes: 1024 },
     });
     expect(Object.isFrozen(spooler.deps.plugin.settings)).toBe(true);

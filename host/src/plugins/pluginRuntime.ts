@@ -84,6 +84,8 @@ export interface PluginRuntimeOptions {
   /** A plugin's validated settings, looked up when it activates (config checking needs the runtime first). */
   settingsFor(id: string): Record<string, unknown>;
   dataDirectory: string;
+  /** Where relative paths in plugin settings resolve (the config file's folder). */
+  baseDir: string;
   container: DependencyContainer;
   logger: Logger;
   clock: Clock;
@@ -161,6 +163,7 @@ export function createPluginRuntime(options: PluginRuntimeOptions): PluginRuntim
       version: manifest.version,
       directory,
       dataDirectory: join(options.dataDirectory, 'plugins', manifest.id),
+      baseDir: options.baseDir,
       settings: Object.freeze({ ...options.settingsFor(manifest.id) }),
     };
     await mkdir(context.dataDirectory, { recursive: true, mode: 0o700 });

@@ -8,7 +8,7 @@ import plugin from './index.js';
 const logger: Logger = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, child: () => logger };
 
 function context(settings: Record<string, unknown>): PluginContext {
-  return { pluginId: 'disk', version: '0.1.0', directory: '/plugins/disk', dataDirectory: '/data/disk', settings };
+  return { pluginId: 'disk', version: '0.1.0', directory: '/plugins/disk', dataDirectory: '/data/disk', baseDir: '/etc/causeway', settings };
 }
 
 describe('disk spooler plugin', () => {

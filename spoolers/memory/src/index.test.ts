@@ -5,7 +5,7 @@ import plugin from './index.js';
 const logger: Logger = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, child: () => logger };
 
 function context(settings: Record<string, unknown>): PluginContext {
-  return { pluginId: 'memory', version: '0.1.0', directory: '/plugins/memory', dataDirectory: '/data/memory', settings };
+  return { pluginId: 'memory', version: '0.1.0', directory: '/plugins/memory', dataDirectory: '/data/memory', baseDir: '/etc/causeway', settings };
 }
 
 describe('memory spooler plugin', () => {

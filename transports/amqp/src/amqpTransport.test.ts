@@ -70,6 +70,7 @@ async function transport(vhost: TestVhost) {
       version: '0.1.0',
       directory: '.',
       dataDirectory: '.',
+      baseDir: '.',
       settings: { url: `amqp://${rabbitConfig.host}:${rabbitConfig.port}`, cluster: vhost.cluster, vhost: vhost.vhost, auth: { username: rabbitConfig.username, passwordEnv: TEST_PASSWORD_ENV }, statusIntervalMs: 300 },
     },
   });

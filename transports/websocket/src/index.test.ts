@@ -23,7 +23,7 @@ interface Manifest {
 const manifest = JSON.parse(readFileSync(new URL('../plugin.json', import.meta.url), 'utf8')) as Manifest;
 
 function context(settings: Record<string, unknown>): PluginContext {
-  return { pluginId: 'websocket', version: '0.1.0', directory: '/plugins/websocket', dataDirectory: '/data/websocket', settings };
+  return { pluginId: 'websocket', version: '0.1.0', directory: '/plugins/websocket', dataDirectory: '/data/websocket', baseDir: '/etc/causeway', settings };
 }
 
 describe('websocket transport plugin', () => {

@@ -52,6 +52,7 @@ async function transportFor(url: string, extra: Record<string, unknown> = {}): P
       version: '0.1.0',
       directory: '.',
       dataDirectory: '.',
+      baseDir: '.',
       settings: { url, reconnect: { initialDelayMs: 20, maxDelayMs: 100 }, handshakeTimeoutMs: 2000, ...extra },
     },
   });
