@@ -2,26 +2,27 @@
 // not mixed with the relay's or the bench's. Started by lib/hostChild.mjs with child_process.fork;
 // spoken to over IPC.
 //
-// argv: <relay ws url> <gateway id> <data source JSON: { id, connector, settings, username, password }>
+// argv: <relay ws url> <gateway id> <spec JSON: { dataSource: { id, connector, settings, username, password }, limits? }>
 // IPC:  parent sends { id, type }; the child answers { id, ok, value } or { id, ok: false, error }.
 //   keys       -> creates the key file, answers { publicKeyPem }  (the parent registers it with the relay)
 //   start      -> starts the host (dials the relay), answers { rss }
 //   resetPeak  -> collects garbage, answers the idle { rss, heapUsed } and starts a fresh peak
-//   peak       -> answers { rssPeak, heapUsedPeak, samples, cpuUserMs, cpuSystemMs } since the last resetPeak
+//   peak       -> answers { rssPeak, heapUsedPeak, spoolPeakBytes, samples, cpuUserMs, cpuSystemMs } since the last resetPeak
 //   stop       -> stops the host, deletes its temp folder, answers, then exits
 import { createHost, createKeyFile, createLogger } from '@causeway/host';
 import { encryptForGateway } from '@causeway/protocol';
+import { readdirSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const SAMPLE_MS = 50;
-const [relayWsUrl, gatewayId, dataSourceJson] = process.argv.slice(2);
-if (!process.send || !relayWsUrl || !gatewayId || !dataSourceJson) {
+const [relayWsUrl, gatewayId, specJson] = process.argv.slice(2);
+if (!process.send || !relayWsUrl || !gatewayId || !specJson) {
   process.stderr.write('hostProcess.mjs is started by the bench (bench/lib/hostChild.mjs), not by hand\n');
   process.exit(2);
 }
-const dataSource = JSON.parse(dataSourceJson);
+const { dataSource, limits } = JSON.parse(specJson);
 
 // Warnings and errors only, on stderr (the parent passes stderr through).
 const logger = createLogger({ level: 'warn', destination: process.stderr, name: 'bench-host' });
@@ -30,13 +31,41 @@ const collect = typeof globalThis.gc === 'function' ? globalThis.gc : () => unde
 let dir;
 let keys;
 let host;
-let peak = { rssPeak: 0, heapUsedPeak: 0, samples: 0 };
+let peak = { rssPeak: 0, heapUsedPeak: 0, spoolPeakBytes: 0, samples: 0 };
 let cpuAtReset = process.cpuUsage();
+
+// Bytes of the files under the data directory (the disk spool's segments live there): a handful of
+// files, so a synchronous walk every sample costs little. Files vanish while we walk; they count as 0.
+function folderBytes(folder) {
+  let total = 0;
+  let entries;
+  try {
+    entries = readdirSync(folder, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  for (const entry of entries) {
+    const path = join(folder, entry.name);
+    if (entry.isDirectory()) total += folderBytes(path);
+    else {
+      try {
+        total += statSync(path).size;
+      } catch {
+        // deleted between readdir and stat
+      }
+    }
+  }
+  return total;
+}
 
 function sample() {
   const m = process.memoryUsage();
   if (m.rss > peak.rssPeak) peak.rssPeak = m.rss;
   if (m.heapUsed > peak.heapUsedPeak) peak.heapUsedPeak = m.heapUsed;
+  if (host && dir) {
+    const spool = folderBytes(join(dir, 'data'));
+    if (spool > peak.spoolPeakBytes) peak.spoolPeakBytes = spool;
+  }
   peak.samples++;
 }
 // Sampling runs from the start; unref so it never keeps the process alive on its own.
@@ -55,7 +84,9 @@ const handlers = {
       keyFile: join(dir, 'keys.json'),
       dataDirectory: join(dir, 'data'),
       relay: { transport: 'websocket', settings: { url: relayWsUrl } },
-      spooler: { plugin: 'disk', mode: 'stream' },
+      // CAUSEWAY_BENCH_SPOOLER=memory runs the host with the memory spooler (default: disk), to see the disk's share.
+      spooler: { plugin: process.env.CAUSEWAY_BENCH_SPOOLER ?? 'disk', mode: 'stream' },
+      ...(limits ? { limits } : {}),
       dataSources: {
         [dataSource.id]: {
           connector: dataSource.connector,
@@ -71,7 +102,7 @@ const handlers = {
   async resetPeak() {
     collect();
     const m = process.memoryUsage();
-    peak = { rssPeak: m.rss, heapUsedPeak: m.heapUsed, samples: 1 };
+    peak = { rssPeak: m.rss, heapUsedPeak: m.heapUsed, spoolPeakBytes: 0, samples: 1 };
     cpuAtReset = process.cpuUsage();
     return { rss: m.rss, heapUsed: m.heapUsed };
   },

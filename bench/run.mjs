@@ -4,11 +4,16 @@
 import { parseOptions } from './lib/args.mjs';
 import { writeReport } from './lib/report.mjs';
 import { cluster } from './workloads/cluster.mjs';
+import { concurrency } from './workloads/concurrency.mjs';
+import { decodeMysql } from './workloads/decodeMysql.mjs';
 import { encoding } from './workloads/encoding.mjs';
+import { latency, latencyMysql } from './workloads/latency.mjs';
+import { memory } from './workloads/memory.mjs';
+import { startup } from './workloads/startup.mjs';
 import { throughput } from './workloads/throughput.mjs';
 import { throughputMysql } from './workloads/throughputMysql.mjs';
 
-const WORKLOADS = [throughput, throughputMysql, encoding, cluster];
+const WORKLOADS = [throughput, latency, memory, concurrency, startup, throughputMysql, latencyMysql, decodeMysql, encoding, cluster];
 
 function usage() {
   const lines = ['usage: npm run bench -- <workload> [options]', '', 'workloads:'];

@@ -6,14 +6,19 @@ const CHILD_SCRIPT = fileURLToPath(new URL('../hostProcess.mjs', import.meta.url
 
 /**
  * Forks bench/hostProcess.mjs (a Causeway host alone in its process) with one data source
- * (`{ id, connector, settings, username, password }`), registers its key with `relay` and waits until
- * the host is connected. Returns a handle: gatewayId, pid, startedRss, resetPeak(), peak(), stop().
+ * (`{ id, connector, settings, username, password }`) and optional host `limits` (config `limits`),
+ * registers its key with `relay` and waits until the host is connected. Returns a handle:
+ * gatewayId, pid, startedRss, resetPeak(), peak(), stop().
  */
-export async function startHostChild(relay, dataSource) {
+export async function startHostChild(relay, dataSource, { limits } = {}) {
   const gatewayId = `bench-${randomBytes(4).toString('hex')}`;
   // --expose-gc lets the child collect garbage before an idle reading, so idle RSS is less noisy.
-  const child = fork(CHILD_SCRIPT, [relay.wsUrl, gatewayId, JSON.stringify(dataSource)], {
-    execArgv: ['--expose-gc'],
+  // CAUSEWAY_BENCH_HOST_CPU_PROF=<folder> writes a V8 CPU profile of the host child there when it stops.
+  const profileDir = process.env.CAUSEWAY_BENCH_HOST_CPU_PROF;
+  // CAUSEWAY_BENCH_HOST_FLAGS="--max-semi-space-size=16 ..." adds Node flags to the host child (for tuning experiments).
+  const extraFlags = (process.env.CAUSEWAY_BENCH_HOST_FLAGS ?? '').split(/\s+/).filter(Boolean);
+  const child = fork(CHILD_SCRIPT, [relay.wsUrl, gatewayId, JSON.stringify({ dataSource, limits })], {
+    execArgv: ['--expose-gc', ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...extraFlags],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   let nextId = 1;

@@ -1,27 +1,24 @@
-import { createRelayClient, createRelayServer } from '@causeway/relay';
-import { randomBytes } from 'node:crypto';
+import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import Cursor from 'pg-cursor';
-import { startHostChild } from '../lib/hostChild.mjs';
-import { measureMachineCpu } from '../lib/machineCpu.mjs';
 import { ensureBenchTable, pgConfig } from '../lib/postgres.mjs';
-import { formatTable, machineInfo } from '../lib/report.mjs';
-import { mb, round, summarize } from '../lib/stats.mjs';
+import { machineInfo } from '../lib/report.mjs';
+import { round } from '../lib/stats.mjs';
+import { startTcpForwarder } from '../lib/tcpForwarder.mjs';
+import { cpuMs, describeVariant, formatThroughput, hostMemory, readThroughCauseway, reportHeader, runVariants, secondsRatios, startCauseway } from '../lib/throughputRuns.mjs';
 
-function cpuMs(since) {
-  const cpu = process.cpuUsage(since);
-  return round((cpu.user + cpu.system) / 1000, 1);
-}
-
-/** A: what a careful user does without Causeway: one connection, a cursor, array rows, fixed-size batches. */
-async function readDirect(text, batchRows) {
-  const machine = measureMachineCpu();
+/**
+ * A (and C through the forwarder's port): what a careful user does without Causeway: a fresh
+ * connection, a cursor, array rows, fixed-size batches. `bytes` is what came off the socket.
+ */
+async function readWithPg(text, batchRows, port) {
   const cpu = process.cpuUsage();
   const started = performance.now();
-  const client = new pg.Client(pgConfig);
+  const client = new pg.Client({ ...pgConfig, port });
   await client.connect();
   let rows = 0;
+  let bytes;
   try {
     const cursor = client.query(new Cursor(text, [], { rowMode: 'array' }));
     for (;;) {
@@ -30,48 +27,47 @@ async function readDirect(text, batchRows) {
       rows += batch.length;
     }
     await cursor.close();
+    bytes = client.connection.stream.bytesRead;
   } finally {
     await client.end();
   }
-  return { seconds: (performance.now() - started) / 1000, rows, benchCpuMs: cpuMs(cpu), machineBusyCores: machine.stop() };
+  return { seconds: (performance.now() - started) / 1000, rows, bytes, benchCpuMs: cpuMs(cpu) };
 }
 
-/** B: the same query through the relay (in this process) and the host (in the child), rows decoded by the client. */
-async function readThroughCauseway(client, gatewayId, text, batchRows) {
-  const machine = measureMachineCpu();
-  const cpu = process.cpuUsage();
-  const started = performance.now();
-  const stream = await client.run(gatewayId, { dataSource: 'pg', query: { text }, options: { batchRows } });
-  let rows = 0;
-  for await (const batch of stream.rows()) rows += batch.length;
-  const seconds = (performance.now() - started) / 1000;
-  const machineBusyCores = machine.stop();
-  const summary = stream.summary();
-  return { seconds, rows, benchCpuMs: cpuMs(cpu), machineBusyCores, resultBytes: summary?.bytes, summaryRows: summary?.rows, hostTimings: summary?.timings };
+/** Runs psql with one meta-command; resolves with the bytes it wrote on stdout (0 when it writes a file). */
+function psql(command) {
+  return new Promise((resolve, reject) => {
+    const child = spawn('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-h', pgConfig.host, '-p', String(pgConfig.port), '-U', pgConfig.user, '-d', pgConfig.database, '-c', command], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let bytes = 0;
+    let stderr = '';
+    child.stdout.on('data', (d) => (bytes += d.length));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.once('error', (e) => reject(new Error(`cannot run psql (variant D): ${e.message}`)));
+    child.once('exit', (code) => (code === 0 ? resolve(bytes) : reject(new Error(`psql exited with ${code}: ${stderr.trim()}`))));
+  });
 }
 
-function median(values) {
-  return values.some((v) => v === null || v === undefined) ? null : round(summarize(values).median, 2);
-}
-
-function describe(samples, rows) {
-  const seconds = samples.map((s) => s.seconds);
-  const rate = summarize(seconds.map((s) => rows / s));
-  const sec = summarize(seconds);
-  return {
-    seconds: { median: round(sec.median), min: round(sec.min), max: round(sec.max) },
-    rowsPerSecond: { median: Math.round(rate.median), min: Math.round(rate.min), max: Math.round(rate.max) },
+/**
+ * D: the database's own export, psql's \copy of the same rows to /dev/null (the practical limit of
+ * getting the bytes out). The bytes are counted once, untimed, by the same copy to stdout.
+ */
+function copyVariant(text, format, rows) {
+  let bytes;
+  return async () => {
+    bytes ??= await psql(`\\copy (${text}) to stdout with (format ${format})`);
+    const started = performance.now();
+    await psql(`\\copy (${text}) to '/dev/null' with (format ${format})`);
+    // psql does not report rows for a copy to a file; the count is the table's, checked by A and B.
+    return { seconds: (performance.now() - started) / 1000, rows, bytes };
   };
 }
 
-function assertRowCount(what, got, want) {
-  if (got !== want) throw new Error(`${what} read ${got} rows; the table has ${want}`);
-}
-
-/** Rows per second of a full-table read: direct `pg` + `pg-cursor` (A) against the same read through Causeway (B). */
+/** Rows per second of a full-table read: direct pg (A), Causeway (B), a TCP forwarder (C), psql \copy (D). */
 export const throughput = {
   name: 'throughput',
-  summary: 'read every row of an 8-column table: direct pg + pg-cursor (A) vs relay + host (B); host memory',
+  summary: 'read every row of an 8-column PostgreSQL table: pg-cursor direct (A), through Causeway (B), through socat (C), psql \\copy binary/text (D)',
   options: {
     rows: { default: 1_000_000, integer: true, min: 1 },
     runs: { default: 3, integer: true, min: 1 },
@@ -89,14 +85,11 @@ export const throughput = {
     log(`table: ${table.table} ${table.created ? `created in ${round(table.seconds, 1)} s` : 'already present'}`);
     const text = `select * from ${table.table}`;
 
-    const token = randomBytes(16).toString('hex');
-    const relay = createRelayServer({ clientTokens: [token] });
-    await relay.start();
-    let hostChild;
-    const pairs = [];
-    let hostStartedRss;
+    const forwarder = await startTcpForwarder({ host: pgConfig.host, port: pgConfig.port });
+    let causeway;
+    let results;
     try {
-      hostChild = await startHostChild(relay, {
+      causeway = await startCauseway({
         id: 'pg',
         connector: 'postgres',
         settings: { host: pgConfig.host, port: pgConfig.port, database: pgConfig.database, ssl: { mode: 'disable' } },
@@ -104,114 +97,49 @@ export const throughput = {
         username: pgConfig.user,
         password: 'x',
       });
-      const idleAfterStart = await hostChild.resetPeak();
-      hostStartedRss = idleAfterStart.rss;
-      const client = createRelayClient({ url: relay.url, token });
-
-      for (let i = 1; i <= runs; i++) {
-        const a = await readDirect(text, batchRows);
-        assertRowCount('A (direct)', a.rows, rows);
-        log(`run ${i}/${runs}  A direct    ${round(a.seconds)} s   cpu: bench ${round(a.benchCpuMs / 1000, 2)} s   machine busy cores ${a.machineBusyCores}`);
-
-        const idle = await hostChild.resetPeak();
-        const b = await readThroughCauseway(client, hostChild.gatewayId, text, batchRows);
-        const host = await hostChild.peak();
-        assertRowCount('B (causeway)', b.rows, rows);
-        assertRowCount('B (causeway) end frame', b.summaryRows, rows);
-        const hostCpu = (host.cpuUserMs + host.cpuSystemMs) / 1000;
-        log(`run ${i}/${runs}  B causeway  ${round(b.seconds)} s   cpu: host ${round(hostCpu, 2)} s, bench ${round(b.benchCpuMs / 1000, 2)} s   machine busy cores ${b.machineBusyCores}   host peak RSS ${mb(host.rssPeak)} MB`);
-
-        pairs.push({
-          run: i,
-          direct: { seconds: round(a.seconds, 4), rowsPerSecond: Math.round(rows / a.seconds), benchCpuMs: a.benchCpuMs, machineBusyCores: a.machineBusyCores },
-          causeway: {
-            seconds: round(b.seconds, 4),
-            rowsPerSecond: Math.round(rows / b.seconds),
-            benchCpuMs: b.benchCpuMs,
-            hostCpuMs: round(host.cpuUserMs + host.cpuSystemMs, 1),
-            machineBusyCores: b.machineBusyCores,
-            resultBytes: b.resultBytes,
-            hostTimingsMs: b.hostTimings,
-            hostIdleRssMB: mb(idle.rss),
-            hostIdleHeapUsedMB: mb(idle.heapUsed),
-            hostPeakRssMB: mb(host.rssPeak),
-            hostPeakHeapUsedMB: mb(host.heapUsedPeak),
-            memorySamples: host.samples,
-          },
-          ratio: round(b.seconds / a.seconds, 3),
-        });
-      }
+      results = await runVariants({
+        runs,
+        rows,
+        log,
+        variants: [
+          { key: 'direct', label: 'A direct (pg-cursor)', read: () => readWithPg(text, batchRows, pgConfig.port) },
+          { key: 'causeway', label: 'B causeway', read: () => readThroughCauseway(causeway, 'pg', text, batchRows) },
+          { key: 'tunnel', label: 'C tunnel (pg-cursor via socat)', read: () => readWithPg(text, batchRows, forwarder.port) },
+          { key: 'copyBinary', label: 'D copy binary (psql \\copy)', read: copyVariant(text, 'binary', rows) },
+          { key: 'copyText', label: 'D copy text (psql \\copy)', read: copyVariant(text, 'text', rows) },
+        ],
+      });
     } finally {
-      await hostChild?.stop();
-      await relay.stop();
+      await causeway?.stop();
+      await forwarder.stop();
     }
 
-    const direct = describe(pairs.map((p) => p.direct), rows);
-    const causeway = describe(pairs.map((p) => p.causeway), rows);
-    const ratio = summarize(pairs.map((p) => p.ratio));
-    const roundAll = (x) => ({ median: round(x.median, 1), min: x.min, max: x.max });
-    const peakRss = roundAll(summarize(pairs.map((p) => p.causeway.hostPeakRssMB)));
-    const idleRss = roundAll(summarize(pairs.map((p) => p.causeway.hostIdleRssMB)));
-    const report = {
-      workload: 'throughput',
-      startedAt,
-      finishedAt: new Date().toISOString(),
-      machine: { ...machine, loadAverageAtEnd: machineInfo().loadAverage },
-      options: { rows, runs, batchRows },
+    const variants = {
+      direct: { label: 'A direct (pg-cursor)', ...describeVariant(results, 'direct', 'pg + pg-cursor in the bench process, rowMode array, fresh connection per run; bytes: read from the socket') },
+      causeway: {
+        label: 'B causeway',
+        ...describeVariant(results, 'causeway', 'relay client -> relay (bench process) -> websocket -> host (child process, disk spooler, stream mode) -> postgres; rows decoded by the client; bytes: batch frames'),
+      },
+      tunnel: { label: 'C tunnel (socat)', ...describeVariant(results, 'tunnel', 'as A, through socat TCP-LISTEN -> TCP:127.0.0.1:5432 (a plain TCP forwarder)') },
+      copyBinary: { label: 'D copy binary', ...describeVariant(results, 'copyBinary', "psql -c \"\\copy (query) to '/dev/null' with (format binary)\"; a process start included; bytes: the same copy to stdout") },
+      copyText: { label: 'D copy text', ...describeVariant(results, 'copyText', "psql -c \"\\copy (query) to '/dev/null' with (format text)\"") },
+    };
+    return {
+      ...reportHeader('throughput', startedAt, machine, { rows, runs, batchRows }),
       table: { name: table.table, created: table.created, setupSeconds: round(table.seconds, 2) },
       query: text,
-      direct: { description: 'pg + pg-cursor in the bench process, rowMode array, fresh connection per run', ...direct },
-      causeway: {
-        description: 'relay client -> relay (bench process) -> websocket -> host (child process, disk spooler, stream mode) -> postgres',
-        ...causeway,
-        resultBytes: pairs[0]?.causeway.resultBytes,
-      },
-      cpuSecondsPerRun: {
-        directBench: median(pairs.map((p) => p.direct.benchCpuMs / 1000)),
-        causewayHost: median(pairs.map((p) => p.causeway.hostCpuMs / 1000)),
-        causewayBench: median(pairs.map((p) => p.causeway.benchCpuMs / 1000)),
-        machineBusyCoresDuringDirect: median(pairs.map((p) => p.direct.machineBusyCores)),
-        machineBusyCoresDuringCauseway: median(pairs.map((p) => p.causeway.machineBusyCores)),
-      },
-      ratioCausewayToDirect: { median: round(ratio.median), min: round(ratio.min), max: round(ratio.max) },
-      hostMemory: {
-        rssAfterStartMB: mb(hostStartedRss),
-        idleRssBeforeRunMB: idleRss,
-        peakRssDuringRunMB: peakRss,
-        sampleIntervalMs: 50,
-      },
-      runs: pairs,
+      variants,
+      ratios: secondsRatios(results, {
+        causeway_vs_direct: ['causeway', 'direct'],
+        causeway_vs_tunnel: ['causeway', 'tunnel'],
+        causeway_vs_copy: ['causeway', 'copyBinary'],
+        causeway_vs_copy_text: ['causeway', 'copyText'],
+        tunnel_vs_direct: ['tunnel', 'direct'],
+      }),
+      hostMemory: hostMemory(results, 'causeway', causeway.hostChild.startedRss),
+      runs: results,
     };
-    return report;
   },
 
-  /** The short stdout table of a report. */
-  format(report) {
-    const s = (x) => `${x.toFixed(3)}`;
-    const r = (x) => Math.round(x).toLocaleString('en-US');
-    const { direct, causeway, ratioCausewayToDirect: ratio, hostMemory } = report;
-    const table = formatTable([
-      ['', 'median s', 'min s', 'max s', 'rows/s (median)'],
-      ['A direct (pg-cursor)', s(direct.seconds.median), s(direct.seconds.min), s(direct.seconds.max), r(direct.rowsPerSecond.median)],
-      ['B causeway', s(causeway.seconds.median), s(causeway.seconds.min), s(causeway.seconds.max), r(causeway.rowsPerSecond.median)],
-      ['B/A ratio', s(ratio.median), s(ratio.min), s(ratio.max), ''],
-    ]);
-    const memory = formatTable([
-      ['host child RSS (MB)', 'median', 'min', 'max'],
-      ['idle before B', hostMemory.idleRssBeforeRunMB.median, hostMemory.idleRssBeforeRunMB.min, hostMemory.idleRssBeforeRunMB.max],
-      ['peak during B', hostMemory.peakRssDuringRunMB.median, hostMemory.peakRssDuringRunMB.min, hostMemory.peakRssDuringRunMB.max],
-    ]);
-    const m = report.machine;
-    const c = report.cpuSecondsPerRun;
-    const busy = c.machineBusyCoresDuringDirect === null ? '' : `; machine busy cores A ${c.machineBusyCoresDuringDirect}, B ${c.machineBusyCoresDuringCauseway} of ${m.cpus}`;
-    return [
-      `throughput: ${r(report.options.rows)} rows x ${report.options.runs} runs, batches of ${report.options.batchRows}  (${m.cpus} cpus, node ${m.node}, load ${m.loadAverage.join(' ')})`,
-      '',
-      table,
-      '',
-      memory,
-      '',
-      `CPU s per run (median): A bench ${c.directBench}; B host ${c.causewayHost} + bench (relay, client) ${c.causewayBench}${busy}`,
-    ].join('\n');
-  },
+  format: (report) => formatThroughput(report, ['direct', 'causeway', 'tunnel', 'copyBinary', 'copyText']),
 };

@@ -2,7 +2,7 @@ import { ConnectorError, type Column, type Logger, type QueryRequest, type Resul
 import type { PoolLease } from '@causeway/sdk/connectors';
 import type { ExecuteValues, PoolConnection, Query } from 'mysql2';
 import { isSessionLost, queryInterrupted, serverErrno, unsupportedPreparedStatement } from './mapMysqlError.js';
-import { createRowConverter, rawBytesTypeCast, type MysqlField, type RowConverter, type TypeMapOptions } from './typeMap.js';
+import { createRowConverter, rawBytesTypeCast, readFieldsAsBytes, type MysqlField, type RowConverter, type TypeMapOptions } from './typeMap.js';
 
 /** What `streamQuery` needs besides the session and the request. */
 export interface StreamQueryOptions {
@@ -103,9 +103,11 @@ export async function* streamQuery(lease: PoolLease<PoolConnection>, request: Qu
       noResultSet = true;
       return;
     }
-    converter = createRowConverter(fields, options.typeMap);
+    // Over the binary protocol, dates are formatted from their raw bytes (cheaper than mysql2's strings).
+    converter = createRowConverter(fields, options.typeMap, { binaryDateTimes: command !== undefined && !isText(command) });
     columns = converter.columns;
-    // mysql2 compiles the row parser right after this event, from the command's options.
+    // mysql2 compiles the row parser right after this event, from the command's options and these fields.
+    readFieldsAsBytes(fields, converter.rawDateTimes);
     if (converter.needsRawBytes) {
       const commandOptions = (command as unknown as { options?: { typeCast?: unknown } }).options;
       if (commandOptions) commandOptions.typeCast = rawBytesTypeCast;

@@ -1,14 +1,18 @@
 import { randomBytes } from 'node:crypto';
+import type { Connection as CoreConnection } from 'mysql2';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireService } from '../../../test/support/requireService.js';
 import { createConnectionOptions } from './createConnectionOptions.js';
 import {
+  binaryDateTimeToIso,
+  binaryTimestamptz,
   columnForField,
   createRowConverter,
   MysqlType,
   mysqlTypeMapping,
   parseJson,
+  readFieldsAsBytes,
   shortestFloat32,
   toTimestamp,
   toTimestamptz,
@@ -39,6 +43,32 @@ describe('typeMap value forms', () => {
     expect(toTimestamp('0000-00-00 00:00:00')).toBe('0000-00-00T00:00:00');
     expect(trimFraction('-838:59:59.500')).toBe('-838:59:59.5');
     expect(trimFraction('12:00:00')).toBe('12:00:00');
+  });
+
+  it('formats binary-protocol DATETIME bytes as toTimestamp formats mysql2\'s strings', () => {
+    const bytes = (...b: number[]) => Uint8Array.from(b);
+    // 2024-02-29 12:34:56.123450: year 2024 = 0x07e8 little-endian, microseconds 123450 = 0x01e23a.
+    expect(binaryDateTimeToIso(bytes(0xe8, 0x07, 2, 29, 12, 34, 56, 0x3a, 0xe2, 0x01, 0x00))).toBe('2024-02-29T12:34:56.12345');
+    expect(binaryDateTimeToIso(bytes(0xe8, 0x07, 2, 29, 12, 34, 56, 5, 0, 0, 0))).toBe('2024-02-29T12:34:56.000005');
+    expect(binaryDateTimeToIso(bytes(0xe8, 0x07, 2, 29, 12, 34, 56, 0, 0, 0, 0))).toBe('2024-02-29T12:34:56');
+    // The server drops trailing zero parts: 7 bytes (no fraction), 4 bytes (midnight), 0 bytes (zero date).
+    expect(binaryDateTimeToIso(bytes(0xe8, 0x07, 2, 29, 12, 34, 56))).toBe('2024-02-29T12:34:56');
+    expect(binaryDateTimeToIso(bytes(0xb2, 0x07, 1, 1))).toBe('1970-01-01T00:00:00');
+    expect(binaryDateTimeToIso(bytes(0xe8, 0x07, 0, 0))).toBe('2024-00-00T00:00:00');
+    expect(binaryDateTimeToIso(bytes())).toBe('0000-00-00T00:00:00');
+    expect(binaryDateTimeToIso(bytes(0x01, 0x00, 1, 1))).toBe('0001-01-01T00:00:00');
+    expect(binaryTimestamptz(bytes(0xe8, 0x07, 2, 29, 12, 34, 56, 0x20, 0xa1, 0x07, 0x00))).toBe('2024-02-29T12:34:56.5Z');
+  });
+
+  it('formats dates from bytes only when asked, and names the columns to read as bytes', () => {
+    const fields = [field({ columnType: MysqlType.DATETIME }), field({ columnType: MysqlType.LONG }), field({ columnType: MysqlType.TIMESTAMP }), field({ columnType: MysqlType.DATE })];
+    expect(createRowConverter(fields, booleans).rawDateTimes).toEqual([]);
+    const converter = createRowConverter(fields, booleans, { binaryDateTimes: true });
+    expect(converter.rawDateTimes).toEqual([0, 2]);
+    const midnight = Uint8Array.from([0xe8, 0x07, 2, 29]);
+    expect(converter.convert([midnight, 7, midnight, '2024-02-29'])).toEqual(['2024-02-29T00:00:00', 7, '2024-02-29T00:00:00Z', '2024-02-29']);
+    readFieldsAsBytes(fields, converter.rawDateTimes);
+    expect(fields.map((f) => [f.columnType, f.characterSet])).toEqual([[MysqlType.BLOB, 63], [MysqlType.LONG, 63], [MysqlType.BLOB, 63], [MysqlType.DATE, 63]]);
   });
 
   it('parses JSON, and keeps text that is not JSON', () => {
@@ -82,6 +112,63 @@ describe('typeMap value forms', () => {
   });
 });
 
+/** A MariaDB connection with exactly the options the connector gives mysql2, in a UTC session. */
+async function connectAsTheConnector(sqlMode?: string): Promise<mysql.Connection> {
+  await requireService('MariaDB', '127.0.0.1', 3306);
+  const options = (await createConnectionOptions({ host: '127.0.0.1', database: 'test' }, 5000))({ kind: 'password', username: 'root', password: '' });
+  const connection = await mysql.createConnection(options);
+  await connection.query(`SET time_zone = '+00:00'${sqlMode === undefined ? '' : `, sql_mode = '${sqlMode}'`}`);
+  return connection;
+}
+
+// The connector's fast date path (raw bytes formatted by the converter) gives exactly what
+// mysql2's own date strings give, for every shape the server sends.
+describe('binary DATETIME and TIMESTAMP read as bytes, against MariaDB', () => {
+  const table = `cw_dates_${randomBytes(4).toString('hex')}`;
+  let connection: mysql.Connection;
+
+  beforeAll(async () => {
+    connection = await connectAsTheConnector('');
+    await connection.query(`CREATE TABLE ${table} (k int primary key, d6 datetime(6), d2 datetime(2), d0 datetime, t6 timestamp(6) null, t0 timestamp null)`);
+    await connection.query(`INSERT INTO ${table} VALUES
+      (1, '2024-02-29 12:34:56.123456', '2024-02-29 12:34:56.5', '2024-02-29 12:34:56', '2024-02-29 12:34:56.000001', '2024-02-29 12:34:56'),
+      (2, '2024-02-29 00:00:00', '2024-02-29 00:00:00.00', '2024-02-29 00:00:00', '1970-01-01 00:00:01', '2038-01-19 03:14:07'),
+      (3, '0000-00-00 00:00:00', '2024-00-00 00:00:00', '1000-01-01 00:00:00', '1970-01-01 00:00:01.100000', NULL),
+      (4, '9999-12-31 23:59:59.999999', NULL, '0001-01-01 01:02:03', NULL, '0000-00-00 00:00:00')`);
+  });
+  afterAll(async () => {
+    await connection?.query(`DROP TABLE IF EXISTS ${table}`);
+    await connection?.end();
+  });
+
+  it('formats the raw bytes exactly as mysql2\'s strings are formatted', async () => {
+    const sql = `SELECT d6, d2, d0, t6, t0 FROM ${table} ORDER BY k`;
+    const [plainRows, plainFields] = await connection.execute({ sql, rowsAsArray: true });
+    const plain = createRowConverter(plainFields as unknown as MysqlField[], booleans);
+    const expected = (plainRows as unknown[][]).map((row) => plain.convert(row));
+    expect(expected[0]).toEqual(['2024-02-29T12:34:56.123456', '2024-02-29T12:34:56.5', '2024-02-29T12:34:56', '2024-02-29T12:34:56.000001Z', '2024-02-29T12:34:56Z']);
+
+    const core = (connection as unknown as { connection: CoreConnection }).connection;
+    const rows = await new Promise<unknown[][]>((resolve, reject) => {
+      const out: unknown[][] = [];
+      let converter: ReturnType<typeof createRowConverter> | undefined;
+      core
+        .execute({ sql, rowsAsArray: true })
+        .on('fields', (fields: unknown) => {
+          converter = createRowConverter(fields as MysqlField[], booleans, { binaryDateTimes: true });
+          readFieldsAsBytes(fields as MysqlField[], converter.rawDateTimes);
+        })
+        .on('result', (row: unknown) => {
+          expect((row as unknown[]).some((v) => v instanceof Uint8Array)).toBe(true);
+          out.push(converter!.convert(row as unknown[]) as unknown[]);
+        })
+        .on('error', reject)
+        .on('end', () => resolve(out));
+    });
+    expect(rows).toEqual(expected);
+  });
+});
+
 // Every type through mysql2 with the connector's options, read with both protocols: the prepared
 // (binary) protocol the connector uses, and the text protocol of its ER_UNSUPPORTED_PS fallback.
 describe('typeMap against MariaDB', () => {
@@ -89,11 +176,7 @@ describe('typeMap against MariaDB', () => {
   let connection: mysql.Connection;
 
   beforeAll(async () => {
-    await requireService('MariaDB', '127.0.0.1', 3306);
-    // Exactly the options the connector gives mysql2.
-    const options = (await createConnectionOptions({ host: '127.0.0.1', database: 'test' }, 5000))({ kind: 'password', username: 'root', password: '' });
-    connection = await mysql.createConnection(options);
-    await connection.query(`SET time_zone = '+00:00'`);
+    connection = await connectAsTheConnector();
     await connection.query(`CREATE TABLE ${table} (
       k int primary key, b bool, ti tinyint, tiu tinyint unsigned, si smallint, siu smallint unsigned, mi mediumint unsigned, i int, iu int unsigned,
       bi bigint, biu bigint unsigned, f float, d double, dc decimal(65,30), c char(5), vc varchar(20) collate utf8mb4_bin, t text,

@@ -193,20 +193,41 @@ export interface RowConverter {
    * decode into objects; the caller then installs `rawBytesTypeCast` for the statement.
    */
   needsRawBytes: boolean;
+  /**
+   * Columns (indexes) whose DATETIME or TIMESTAMP values this converter formats from the binary
+   * protocol's raw bytes; the caller has mysql2 read them as bytes (`readFieldsAsBytes`). Empty
+   * unless `binaryDateTimes` was asked for.
+   */
+  rawDateTimes: readonly number[];
+}
+
+/** How `createRowConverter` reads values. */
+export interface RowConverterOptions {
+  /**
+   * The result comes over the binary (prepared statement) protocol and DATETIME and TIMESTAMP are
+   * to be formatted here from their raw bytes: mysql2's date-string formatting (several padded
+   * strings and joins per value) cost more host CPU than any other column in the MariaDB
+   * throughput bench (docs/performance.md).
+   */
+  binaryDateTimes?: boolean;
 }
 
 /** Builds the converter for one result's columns: only columns whose mysql2 value is not already exact pay a call per value. */
-export function createRowConverter(fields: readonly MysqlField[], options: TypeMapOptions): RowConverter {
+export function createRowConverter(fields: readonly MysqlField[], options: TypeMapOptions, converterOptions: RowConverterOptions = {}): RowConverter {
   const columns: Column[] = [];
   const indexes: number[] = [];
   const converts: Convert[] = [];
+  const rawDateTimes: number[] = [];
   let needsRawBytes = false;
   fields.forEach((field, index) => {
     const mapping = mysqlTypeMapping(field, options);
     columns.push({ name: field.name, type: mapping.type, nativeType: mapping.nativeType, nullable: (field.flags & NOT_NULL_FLAG) === 0 });
-    if (mapping.convert) {
+    const rawDateTime = converterOptions.binaryDateTimes === true && (mapping.convert === toTimestamp || mapping.convert === toTimestamptz);
+    if (rawDateTime) rawDateTimes.push(index);
+    const convert = rawDateTime ? (mapping.convert === toTimestamptz ? binaryTimestamptz : binaryDateTimeToIso) : mapping.convert;
+    if (convert) {
       indexes.push(index);
-      converts.push(mapping.convert);
+      converts.push(convert);
     }
     if (field.columnType === MysqlType.GEOMETRY || field.columnType === MysqlType.VECTOR) needsRawBytes = true;
   });
@@ -214,6 +235,7 @@ export function createRowConverter(fields: readonly MysqlField[], options: TypeM
   return {
     columns,
     needsRawBytes,
+    rawDateTimes,
     convert(row) {
       for (let i = 0; i < count; i++) {
         const index = indexes[i]!;
@@ -223,6 +245,55 @@ export function createRowConverter(fields: readonly MysqlField[], options: TypeM
       return row as Row;
     },
   };
+}
+
+/**
+ * Makes mysql2 read the given columns of a binary-protocol result as their raw value bytes. mysql2
+ * compiles its row parser from the column definitions right after the `fields` event; a DATETIME
+ * or TIMESTAMP value in a binary row is a length byte then that many bytes, the same layout as a
+ * length-coded byte string, so retyping the definition as a binary-charset BLOB hands over the
+ * bytes unchanged. Call it only from the `fields` event of an `execute()`, after the converter was
+ * built from the original definitions (the definitions are fresh objects per execution).
+ */
+export function readFieldsAsBytes(fields: MysqlField[], indexes: readonly number[]): void {
+  for (const index of indexes) {
+    const field = fields[index]!;
+    field.columnType = MysqlType.BLOB;
+    field.characterSet = BINARY_CHARSET;
+  }
+}
+
+const twoDigits = Array.from({ length: 100 }, (_, n) => (n < 10 ? `0${n}` : String(n)));
+const pad2 = (n: number): string => twoDigits[n] ?? String(n);
+
+/**
+ * A binary-protocol DATETIME or TIMESTAMP value (length 0, 4, 7 or 11: year u16 LE, month, day,
+ * hour, minute, second, microseconds u32 LE) as `YYYY-MM-DDTHH:MM:SS[.ffffff]` without trailing
+ * zeros in the fraction: the same text `toTimestamp` makes of mysql2's date strings. Length 0 is
+ * the zero date.
+ */
+export function binaryDateTimeToIso(value: unknown): string {
+  const b = value as Uint8Array;
+  const length = b.length;
+  if (length < 4) return '0000-00-00T00:00:00';
+  const year = b[0]! | (b[1]! << 8);
+  const date = `${year < 1000 ? String(year).padStart(4, '0') : year}-${pad2(b[2]!)}-${pad2(b[3]!)}T`;
+  if (length < 7) return `${date}00:00:00`;
+  const time = `${date}${pad2(b[4]!)}:${pad2(b[5]!)}:${pad2(b[6]!)}`;
+  if (length < 11) return time;
+  let micro = (b[7]! | (b[8]! << 8) | (b[9]! << 16) | (b[10]! << 24)) >>> 0;
+  if (micro === 0) return time;
+  let digits = 6;
+  while (micro % 10 === 0) {
+    micro /= 10;
+    digits -= 1;
+  }
+  return `${time}.${String(micro).padStart(digits, '0')}`;
+}
+
+/** A binary-protocol TIMESTAMP read in a UTC session to `YYYY-MM-DDTHH:MM:SS[.ffffff]Z`. */
+export function binaryTimestamptz(value: unknown): string {
+  return binaryDateTimeToIso(value) + 'Z';
 }
 
 /** A mysql2 `typeCast` that reads GEOMETRY and VECTOR columns as their raw bytes and leaves every other column to mysql2. */

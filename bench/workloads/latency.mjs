@@ -1,0 +1,111 @@
+import { performance } from 'node:perf_hooks';
+import { machineInfo, formatTable } from '../lib/report.mjs';
+import { percentile, round, summarizeRounded } from '../lib/stats.mjs';
+import { mariadbTarget, postgresTarget } from '../lib/targets.mjs';
+import { reportHeader, startCauseway } from '../lib/throughputRuns.mjs';
+
+const TABLE_ROWS = 10_000;
+const PERCENTILES = [50, 95, 99];
+
+async function timeOne(fn) {
+  const started = performance.now();
+  const rows = await fn();
+  if (rows !== 1) throw new Error(`a one-row query returned ${rows} rows`);
+  return performance.now() - started;
+}
+
+/**
+ * Latency of a one-row query by primary key, `--queries` in sequence on warm pools: A is a careful
+ * user's warm connection (one round trip), B the same query through Causeway (submit, then read
+ * the result stream: two HTTP requests to the relay, the job pushed to the host, the connector's
+ * pooled session). A and B alternate query by query, so both see the same moments of the machine.
+ */
+function latencyWorkload(name, target) {
+  return {
+    name,
+    summary: `one-row query by primary key, in sequence on warm pools (${target.name}): added latency of Causeway (B) over a warm direct connection (A), p50/p95/p99`,
+    options: {
+      queries: { default: 2000, integer: true, min: 10 },
+      runs: { default: 3, integer: true, min: 1 },
+      warmup: { default: 100, integer: true, min: 0 },
+    },
+
+    async run(options, log) {
+      const startedAt = new Date().toISOString();
+      const machine = machineInfo();
+      const table = await target.ensureTable(TABLE_ROWS);
+      const text = target.oneRowQuery(table.table);
+      const causeway = await startCauseway(target.hostDataSource);
+      const direct = await target.connect();
+      const runs = [];
+      try {
+        const viaCauseway = async (id) => {
+          const stream = await causeway.client.run(causeway.gatewayId, { dataSource: target.dataSourceId, query: { text, parameters: [id] } });
+          let rows = 0;
+          for await (const batch of stream.rows()) rows += batch.length;
+          return rows;
+        };
+        const key = (i) => (i * 7919) % TABLE_ROWS + 1;
+        for (let i = 0; i < options.warmup; i++) {
+          await direct.query(text, [key(i)]);
+          await viaCauseway(key(i));
+        }
+        for (let run = 1; run <= options.runs; run++) {
+          const a = [];
+          const b = [];
+          for (let i = 0; i < options.queries; i++) {
+            a.push(await timeOne(() => direct.query(text, [key(i)])));
+            b.push(await timeOne(() => viaCauseway(key(i))));
+          }
+          const figures = { run };
+          for (const p of PERCENTILES) {
+            figures[`directP${p}Ms`] = round(percentile(a, p), 3);
+            figures[`causewayP${p}Ms`] = round(percentile(b, p), 3);
+            figures[`addedP${p}Ms`] = round(percentile(b, p) - percentile(a, p), 3);
+          }
+          figures.directMeanMs = round(a.reduce((x, y) => x + y, 0) / a.length, 3);
+          figures.causewayMeanMs = round(b.reduce((x, y) => x + y, 0) / b.length, 3);
+          runs.push(figures);
+          log(`run ${run}/${options.runs}  p50 A ${figures.directP50Ms} ms, B ${figures.causewayP50Ms} ms; p99 A ${figures.directP99Ms} ms, B ${figures.causewayP99Ms} ms`);
+        }
+      } finally {
+        await direct.close();
+        await causeway.stop();
+      }
+      const over = (field) => summarizeRounded(runs.map((r) => r[field]), 3);
+      const byPercentile = (prefix) => Object.fromEntries(PERCENTILES.map((p) => [`p${p}`, over(`${prefix}P${p}Ms`)]));
+      return {
+        ...reportHeader(name, startedAt, machine, options),
+        database: target.name,
+        query: text,
+        note: 'added = B percentile - A percentile of the same run (percentiles of each side, not of per-query differences)',
+        directMs: byPercentile('direct'),
+        causewayMs: byPercentile('causeway'),
+        addedMs: byPercentile('added'),
+        targets: { addedP50Ms: 1, addedP99Ms: 5 },
+        runs,
+      };
+    },
+
+    format(report) {
+      const rows = [['ms (median of runs [min, max])', 'p50', 'p95', 'p99']];
+      const cell = (x) => `${x.median} [${x.min}, ${x.max}]`;
+      for (const [label, key] of [['A direct', 'directMs'], ['B causeway', 'causewayMs'], ['added (B - A)', 'addedMs']]) {
+        rows.push([label, ...PERCENTILES.map((p) => cell(report[key][`p${p}`]))]);
+      }
+      const m = report.machine;
+      return [
+        `${report.workload}: ${report.options.queries} one-row queries x ${report.options.runs} runs on ${report.database}  (${m.cpus} cpus, load at start ${m.loadAverage.join(' ')}, at end ${m.loadAverageAtEnd.join(' ')})`,
+        '',
+        formatTable(rows),
+        '',
+        `targets: added p50 <= ${report.targets.addedP50Ms} ms, p99 <= ${report.targets.addedP99Ms} ms`,
+      ].join('\n');
+    },
+  };
+}
+
+/** One-row latency on PostgreSQL. */
+export const latency = latencyWorkload('latency', postgresTarget);
+/** One-row latency on MariaDB. */
+export const latencyMysql = latencyWorkload('latency-mysql', mariadbTarget);
