@@ -18,6 +18,7 @@ export type {
   EffectiveUserIdentity,
   JobIdentity,
 } from './identity.js';
+export { identitySecrets } from './identitySecrets.js';
 export {
   defineConnector,
   type Connector,

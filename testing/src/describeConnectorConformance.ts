@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { loadPluginFolder, type PluginFolder } from '@causeway/host';
 import {
   CausewayError,
+  identitySecrets,
   type Connector,
   type DataSourceHandle,
   type PoolLimits,
@@ -317,7 +318,7 @@ export function describeConnectorConformance<S>(name: string, setup: () => Promi
       });
 
       it('never puts a secret of the identity in an error message', () => {
-        const secrets = secretsOf(subject.identity).concat(subject.wrongIdentity ? secretsOf(subject.wrongIdentity) : []);
+        const secrets = identitySecrets(subject.identity).concat(subject.wrongIdentity ? identitySecrets(subject.wrongIdentity) : []);
         expect(errorsSeen.length).toBeGreaterThan(0);
         for (const error of errorsSeen) {
           const text = `${(error as Error).message} ${JSON.stringify((error as CausewayError).details ?? {})}`;
@@ -363,21 +364,6 @@ function describeValue(value: Value): string {
   if (typeof value === 'bigint') return `${value}n`;
   if (value instanceof Uint8Array) return `bytes(${value.length})`;
   return JSON.stringify(value);
-}
-
-function secretsOf(identity: ConformanceSubject['identity']): string[] {
-  switch (identity.kind) {
-    case 'password':
-      return [identity.password];
-    case 'access-token':
-      return [identity.token];
-    case 'saml':
-      return [identity.assertion];
-    case 'effective-user':
-      return [identity.service.password];
-    case 'kerberos':
-      return [];
-  }
 }
 
 function marker(): string {

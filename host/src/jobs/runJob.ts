@@ -1,5 +1,5 @@
 import { fromJobParameter, createFrameEncoder, type ResultSummary } from '@causeway/protocol';
-import { CausewayError, type Clock, type JobDelivery, type Logger, type Spooler } from '@causeway/sdk';
+import { CausewayError, identitySecrets, type Clock, type JobDelivery, type Logger, type Spooler } from '@causeway/sdk';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import type { CredentialVault } from '../credentials/credentialVault.js';
 import type { DataSourceRegistry } from '../datasources/dataSourceRegistry.js';
@@ -7,7 +7,7 @@ import type { PluginRuntime } from '../plugins/pluginRuntime.js';
 import { authenticate } from './authenticate.js';
 import { createJobFrameSource } from './jobFrameSource.js';
 import { parseJob } from './parseJob.js';
-import { identitySecrets, secretStrings, toFrameError } from './toFrameError.js';
+import { secretStrings, toFrameError } from './toFrameError.js';
 
 /** What the host lends the pipeline. */
 export interface JobServices {

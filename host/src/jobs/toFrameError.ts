@@ -1,5 +1,5 @@
 import type { FrameError } from '@causeway/protocol';
-import { isCausewayError, type ConnectionIdentity } from '@causeway/sdk';
+import { isCausewayError } from '@causeway/sdk';
 
 /**
  * The error a client sees: the coded error's code and message, with any secret value scrubbed out as a
@@ -24,18 +24,3 @@ export function secretStrings(secret: Readonly<Record<string, unknown>> | undefi
   return secret ? Object.entries(secret).filter((e): e is [string, string] => typeof e[1] === 'string' && !notSecret.has(e[0].toLowerCase())).map((e) => e[1]) : [];
 }
 
-/** The secret parts of a connection identity an auth provider produced (password, token, assertion). */
-export function identitySecrets(identity: ConnectionIdentity): string[] {
-  switch (identity.kind) {
-    case 'password':
-      return [identity.password];
-    case 'access-token':
-      return [identity.token];
-    case 'saml':
-      return [identity.assertion];
-    case 'effective-user':
-      return [identity.service.password];
-    case 'kerberos':
-      return [];
-  }
-}

@@ -8,13 +8,13 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { freePort } from '../slapd/freePort.js';
 import { startSlapd, type Slapd } from '../slapd/startSlapd.js';
 import { requireKerberosTools, type KerberosTools } from './findKerberosTools.js';
+import { waitForListening } from '../waitForListening.js';
 
 /** The principals the test KDC creates (full names, with the realm). */
 export interface KdcPrincipals {
@@ -70,29 +70,6 @@ function runTool(file: string, args: readonly string[], env: NodeJS.ProcessEnv, 
       else resolve(stdout + stderr);
     });
     if (input !== undefined) child.stdin?.end(input);
-  });
-}
-
-function waitForPort(port: number, child: ChildProcess, ms: number, log: () => string): Promise<void> {
-  const until = Date.now() + ms;
-  return new Promise((resolve, reject) => {
-    const attempt = (): void => {
-      if (child.exitCode !== null || child.signalCode !== null) {
-        reject(new Error(`krb5kdc exited (${child.exitCode ?? child.signalCode}) before listening: ${log().slice(-2000)}`));
-        return;
-      }
-      const socket = net.connect({ host: '127.0.0.1', port });
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve();
-      });
-      socket.once('error', () => {
-        socket.destroy();
-        if (Date.now() > until) reject(new Error(`krb5kdc did not listen on 127.0.0.1:${port} within ${ms} ms`));
-        else setTimeout(attempt, 20);
-      });
-    };
-    attempt();
   });
 }
 
@@ -230,7 +207,7 @@ export async function startKdc(options: KdcOptions = {}): Promise<TestKdc> {
       proc.kill('SIGKILL');
     };
     process.once('exit', killOnExit);
-    await waitForPort(port, proc, 15_000, readLog);
+    await waitForListening({ name: 'krb5kdc', port, child: proc, timeoutMs: 15_000, log: readLog });
     const kdcMs = performance.now() - kdcStarted;
     if (options.setProcessEnv) Object.assign(process.env, env);
     const runningSlapd = slapd;

@@ -5,10 +5,10 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../slapd/freePort.js';
+import { waitForListening } from '../waitForListening.js';
 
 /** Where the MariaDB programs are. */
 export interface MariadbBinaries {
@@ -77,29 +77,6 @@ function run(file: string, args: readonly string[], env: NodeJS.ProcessEnv, inpu
   });
 }
 
-function waitForPort(port: number, child: ChildProcess, ms: number, log: () => Promise<string>): Promise<void> {
-  const until = Date.now() + ms;
-  return new Promise((resolve, reject) => {
-    const attempt = (): void => {
-      if (child.exitCode !== null || child.signalCode !== null) {
-        void log().then((text) => reject(new Error(`mariadbd exited (${child.exitCode ?? child.signalCode}) before listening: ${text.slice(-3000)}`)));
-        return;
-      }
-      const socket = net.connect({ host: '127.0.0.1', port });
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve();
-      });
-      socket.once('error', () => {
-        socket.destroy();
-        if (Date.now() > until) reject(new Error(`mariadbd did not listen on 127.0.0.1:${port} within ${ms} ms`));
-        else setTimeout(attempt, 50);
-      });
-    };
-    attempt();
-  });
-}
-
 /** Installs a data folder, starts mariadbd with auth_gssapi and runs the set-up SQL. */
 export async function startMariadbGssapi(options: MariadbGssapiOptions): Promise<MariadbGssapi> {
   const bin = requireMariadbGssapi();
@@ -145,7 +122,7 @@ export async function startMariadbGssapi(options: MariadbGssapiOptions): Promise
       );
       proc = child;
       try {
-        await waitForPort(port, child, 30_000, errorLog);
+        await waitForListening({ name: 'mariadbd', port, child, timeoutMs: 30_000, log: errorLog });
         startMs = performance.now() - startAt;
         break;
       } catch (error) {

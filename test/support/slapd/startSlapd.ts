@@ -5,7 +5,6 @@
 // count the searches the server received. Never touches the system slapd service.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -13,6 +12,7 @@ import { createTestCertificates, type TestCertificates } from './createTestCerti
 import type { SlapdBinaries } from './findSlapd.js';
 import { freePort } from './freePort.js';
 import { toLdif, type LdifEntry } from './toLdif.js';
+import { waitForListening } from '../waitForListening.js';
 
 const run = promisify(execFile);
 
@@ -102,29 +102,6 @@ access to * by users read by * none
 `;
 }
 
-function waitForPort(port: number, child: ChildProcess, ms: number): Promise<void> {
-  const until = Date.now() + ms;
-  return new Promise((resolve, reject) => {
-    const attempt = (): void => {
-      if (child.exitCode !== null || child.signalCode !== null) {
-        reject(new Error(`slapd exited (${child.exitCode ?? child.signalCode}) before listening`));
-        return;
-      }
-      const socket = net.connect({ host: '127.0.0.1', port });
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve();
-      });
-      socket.once('error', () => {
-        socket.destroy();
-        if (Date.now() > until) reject(new Error(`slapd did not listen on 127.0.0.1:${port} within ${ms} ms`));
-        else setTimeout(attempt, 25);
-      });
-    };
-    attempt();
-  });
-}
-
 /** Generates certificates and config, loads the entries and starts slapd. */
 export async function startSlapd(options: SlapdOptions): Promise<Slapd> {
   const { binaries } = options;
@@ -183,8 +160,8 @@ async function launch(
     proc.stderr?.on('data', onData);
     process.once('exit', killOnExit);
     try {
-      await waitForPort(port, proc, 20_000);
-      await waitForPort(tlsPort, proc, 5_000);
+      await waitForListening({ name: 'slapd', port, child: proc, timeoutMs: 20_000 });
+      await waitForListening({ name: 'slapd (LDAPS)', port: tlsPort, child: proc, timeoutMs: 5_000 });
     } catch (error) {
       proc.kill('SIGKILL');
       throw new Error(`${(error as Error).message}; log tail:\n${lines.slice(-15).join('\n')}`, { cause: error });
