@@ -168,6 +168,12 @@ describe('kerberos-kcd + mysql connector end to end (MIT KDC with LDAP back end,
     expect(error!.message).toContain(kdc.principals.denied);
   });
 
+  it('tests the data source as a user (`causeway datasource test --as`), through delegation', async () => {
+    const result = await gw.host.testDataSource('maria', { identity: { userPrincipalName: 'alice@contoso.com' } });
+    expect(result.ok).toBe(true);
+    await expect(gw.host.testDataSource('maria', { identity: { userPrincipalName: 'carol@fabrikam.com' } })).rejects.toMatchObject({ code: 'CW_USER_UNKNOWN' });
+  });
+
   it('refuses an unmapped user: CW_USER_UNKNOWN', async () => {
     const error = await failure(run('carol@fabrikam.com', 'SELECT 1'));
     expect(error).toMatchObject({ code: 'CW_USER_UNKNOWN' });
