@@ -1,15 +1,28 @@
 // A cold host start, measured from inside: started by workloads/startup.mjs with `node --import
-// ./lib/recordModules.mjs startupProcess.mjs <config file>`. Starts the host from its config file
-// (opening the key file with its recovery key, discovering every built-in plugin, dialling the
-// relay), then sends the parent { ready, marks, plugins, modules } over IPC and stops.
+// ./lib/recordModules.mjs startupProcess.mjs <config file> [--keys-held]`. Starts the host from its
+// config file (opening the key file with its recovery key, discovering every built-in plugin, dialling
+// the relay), then sends the parent { ready, marks, plugins, modules } over IPC and stops.
+// --keys-held: the keys are opened first (timed apart, as marks.keysOpenedMs) and handed to createHost
+// as an embedding service holding its keys would, so host.start() runs no scrypt.
+// CAUSEWAY_BENCH_STARTUP_HOST=<path of another build's dist/index.js> starts that build instead of
+// @causeway/host: a before/after comparison in one session.
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 const marks = { processStartToScriptMs: performance.now() };
-const { createHost } = await import('@causeway/host');
+const { createHost, openKeyFile } = await import(process.env.CAUSEWAY_BENCH_STARTUP_HOST || '@causeway/host');
 marks.hostImportedMs = performance.now();
-const [configFile] = process.argv.slice(2);
-const host = createHost({ configFile });
+const [configFile, variant] = process.argv.slice(2);
+let keys;
+if (variant === '--keys-held') {
+  // The bench's config names keys.json and recovery.key beside it.
+  const dir = dirname(configFile);
+  keys = await openKeyFile(join(dir, 'keys.json'), (await readFile(join(dir, 'recovery.key'), 'utf8')).trim());
+  marks.keysOpenedMs = performance.now();
+}
+const host = createHost(keys ? { configFile, keys } : { configFile });
 try {
   await host.start();
   marks.readyMs = performance.now();

@@ -18,6 +18,7 @@ import { openKeyFile, resolveRecoveryKey, type GatewayKeys } from './keys/index.
 import { createSilentLogger } from './logging/createLogger.js';
 import { discoverPlugins } from './plugins/discoverPlugins.js';
 import { createPluginRuntime, type PluginInfo, type PluginRuntime } from './plugins/pluginRuntime.js';
+import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { createAjv } from './validation/createAjv.js';
 
 /** How to build a host. Give `configFile`, or `config` (a document, resolved against `baseDir`). */
@@ -69,7 +70,9 @@ interface RunningJob {
 export function createHost(options: HostOptions): Host {
   const logger = options.logger ?? createSilentLogger();
   const clock: Clock = options.clock ?? { now: () => Date.now() };
-  const ajv = createAjv();
+  // Made on first need (an external plugin's schema, a job): built-in plugins and the config use precompiled validators.
+  let ajvInstance: Ajv2020 | undefined;
+  const ajv = (): Ajv2020 => (ajvInstance ??= createAjv());
   const events = new EventEmitter();
   const container = rootContainer.createChildContainer();
   let config: ResolvedConfig | undefined;
@@ -85,8 +88,8 @@ export function createHost(options: HostOptions): Host {
   async function prepare(): Promise<{ config: ResolvedConfig; runtime: PluginRuntime; checked: CheckedSettings }> {
     if (config && runtime && checked) return { config, runtime, checked };
     config = options.configFile
-      ? await loadConfigFile(ajv, options.configFile)
-      : parseConfig(ajv, options.config, { baseDir: options.baseDir ?? process.cwd() });
+      ? await loadConfigFile(options.configFile)
+      : parseConfig(options.config, { baseDir: options.baseDir ?? process.cwd() });
     const discovery = await discoverPlugins(ajv, { searchPaths: config.plugins.searchPaths });
     for (const failure of discovery.failures) {
       logger.error({ code: failure.error.code, file: failure.manifestFile, err: failure.error.message }, 'plugin manifest refused');
@@ -102,7 +105,7 @@ export function createHost(options: HostOptions): Host {
       logger,
       clock,
     });
-    checked = checkConfigAgainstPlugins(ajv, config, pluginRuntime);
+    checked = await checkConfigAgainstPlugins(ajv, config, pluginRuntime);
     runtime = pluginRuntime;
     return { config, runtime, checked };
   }
@@ -167,7 +170,9 @@ export function createHost(options: HostOptions): Host {
         const transport = await plugins.use(cfg.relay.transport, 'relay-transport');
         const slots = createJobSlots(cfg.limits.concurrentJobs);
         const services = {
-          ajv,
+          get ajv() {
+            return ajv();
+          },
           plugins,
           dataSources: sources,
           vault,

@@ -28,7 +28,7 @@ async function prepare(name: string, doc: Record<string, unknown>): Promise<{ aj
   const ajv = createAjv();
   const file = join(root, name);
   await writeFile(file, JSON.stringify({ gatewayId: 'plant-7', keyFile: 'gateway.key', ...doc }));
-  const config = await loadConfigFile(ajv, file);
+  const config = await loadConfigFile(file);
   const discovery = await discoverPlugins(ajv, { searchPaths: config.plugins.searchPaths });
   expect(discovery.failures).toEqual([]);
   const plugins = createPluginRuntime({
@@ -45,9 +45,9 @@ async function prepare(name: string, doc: Record<string, unknown>): Promise<{ aj
   return { ajv, config, plugins };
 }
 
-function refused(run: () => unknown): CausewayError {
+async function refused(run: () => Promise<unknown>): Promise<CausewayError> {
   try {
-    run();
+    await run();
   } catch (error) {
     if (isCausewayError(error)) return error;
     throw error;
@@ -78,7 +78,7 @@ describe('checkConfigAgainstPlugins', () => {
       },
     });
     const before = structuredClone(config);
-    const checked = checkConfigAgainstPlugins(ajv, config, plugins);
+    const checked = await checkConfigAgainstPlugins(ajv, config, plugins);
     expect(checked.dataSources).toEqual({
       sales: {
         connector: { host: '127.0.0.1', database: 'test', port: 5432, applicationName: 'causeway' },
@@ -118,7 +118,7 @@ describe('checkConfigAgainstPlugins', () => {
         mismatch: { connector: 'postgres', settings: { host: 'db', database: 'x' }, auth: { provider: 'saml-auth' } },
       },
     });
-    const error = refused(() => checkConfigAgainstPlugins(ajv, config, plugins));
+    const error = await refused(() => checkConfigAgainstPlugins(ajv, config, plugins));
     expect(error.code).toBe('CW_CONFIG_INVALID');
     const problems = error.details?.problems as Array<{ pointer: string; message: string }>;
     const expected: Array<[string, string]> = [
@@ -151,7 +151,7 @@ describe('checkConfigAgainstPlugins', () => {
       plugins: { searchPaths: ['plugins'], enabled: ['saml-auth', 'saml-db'] },
       dataSources: { warehouse: { connector: 'saml-db', auth: { provider: 'saml-auth' } } },
     });
-    expect(checkConfigAgainstPlugins(ajv, config, plugins).dataSources.warehouse).toEqual({ connector: {}, auth: {} });
+    expect((await checkConfigAgainstPlugins(ajv, config, plugins)).dataSources.warehouse).toEqual({ connector: {}, auth: {} });
   });
 
   it('does not check the settings of a disabled plugin', async () => {
@@ -161,19 +161,19 @@ describe('checkConfigAgainstPlugins', () => {
       plugins: { disabled: ['disk'], settings: { disk: { quotaBytes: -1 } } },
       dataSources: {},
     });
-    expect(checkConfigAgainstPlugins(ajv, config, plugins).plugins.disk).toBeUndefined();
+    expect((await checkConfigAgainstPlugins(ajv, config, plugins)).plugins.disk).toBeUndefined();
   });
 });
 
 describe('idle built-in auth providers', () => {
   it('asks for an auth provider\'s required settings only once a data source uses it', async () => {
     const idle = await prepare('idle-sso.json', { relay: { settings: { url: 'ws://127.0.0.1:9000' } }, dataSources: {} });
-    expect(checkConfigAgainstPlugins(idle.ajv, idle.config, idle.plugins).plugins['kerberos-kcd']).toEqual({});
+    expect((await checkConfigAgainstPlugins(idle.ajv, idle.config, idle.plugins)).plugins['kerberos-kcd']).toEqual({});
     const used = await prepare('used-sso.json', {
       relay: { settings: { url: 'ws://127.0.0.1:9000' } },
       dataSources: { maria: { connector: 'mysql', settings: { host: 'db.internal', database: 'sales' }, auth: { provider: 'kerberos-kcd', settings: { spn: 'mariadb/db.internal' } } } },
     });
-    const error = refused(() => checkConfigAgainstPlugins(used.ajv, used.config, used.plugins));
+    const error = await refused(() => checkConfigAgainstPlugins(used.ajv, used.config, used.plugins));
     expect(error.message).toContain('/plugins/settings/kerberos-kcd');
     expect(error.message).toMatch(/keytab/);
   });
@@ -182,14 +182,14 @@ describe('idle built-in auth providers', () => {
 describe('pluginSettingsOf', () => {
   it('checks the selected relay transport only, unless another one has plugin settings', async () => {
     const amqp = await prepare('amqp.json', { relay: { transport: 'amqp', settings: { url: 'amqp://broker.internal', cluster: 'sales' } }, dataSources: {} });
-    const checked = checkConfigAgainstPlugins(amqp.ajv, amqp.config, amqp.plugins);
+    const checked = await checkConfigAgainstPlugins(amqp.ajv, amqp.config, amqp.plugins);
     expect(checked.plugins.amqp).toMatchObject({ url: 'amqp://broker.internal', cluster: 'sales', maxAttempts: 3, addresses: { jobs: '/queue/{cluster}.jobs' } });
     expect(checked.plugins.websocket).toEqual({});
     const both = await prepare('both.json', { relay: { transport: 'amqp', settings: { url: 'amqp://broker.internal', cluster: 'sales' } }, plugins: { settings: { websocket: {} } }, dataSources: {} });
-    const error = refused(() => checkConfigAgainstPlugins(both.ajv, both.config, both.plugins));
+    const error = await refused(() => checkConfigAgainstPlugins(both.ajv, both.config, both.plugins));
     expect(error.message).toContain('/plugins/settings/websocket/url');
     const missing = await prepare('amqp-bad.json', { relay: { transport: 'amqp', settings: { url: 'http://broker.internal' } }, dataSources: {} });
-    const bad = refused(() => checkConfigAgainstPlugins(missing.ajv, missing.config, missing.plugins));
+    const bad = await refused(() => checkConfigAgainstPlugins(missing.ajv, missing.config, missing.plugins));
     expect(bad.message).toMatch(/\/relay\/settings\/url/);
     expect(bad.message).toMatch(/\/relay\/settings.*cluster/);
   });

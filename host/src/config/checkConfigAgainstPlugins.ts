@@ -1,7 +1,8 @@
 import { CausewayError, type PluginKind } from '@causeway/sdk';
-import type { Ajv2020 } from 'ajv/dist/2020.js';
 import type { PluginRuntime } from '../plugins/pluginRuntime.js';
+import type { AjvSource } from '../validation/ajvOf.js';
 import { describeAjvErrors, formatProblems, type SchemaProblem } from '../validation/describeAjvErrors.js';
+import { pluginSchemaValidator } from '../validation/pluginSchemaValidator.js';
 import type { ResolvedConfig } from './resolvedConfig.js';
 
 /** Data source and plugin settings after validation against the plugins' own schemas (defaults applied). */
@@ -25,9 +26,10 @@ export function pluginSettingsOf(config: ResolvedConfig): Record<string, Record<
  * Checks what the config asks of plugins before anything runs: every referenced plugin exists, is
  * enabled and of the right kind; settings match each plugin's schema; each data source pairs a
  * connector with an auth provider that produces an identity it accepts. Throws one
- * `CW_CONFIG_INVALID` listing every problem with its JSON pointer.
+ * `CW_CONFIG_INVALID` listing every problem with its JSON pointer. Only the schemas of plugins the
+ * config uses are looked at: built-ins' through their precompiled validators, others compiled by `ajv`.
  */
-export function checkConfigAgainstPlugins(ajv: Ajv2020, config: ResolvedConfig, plugins: PluginRuntime): CheckedSettings {
+export async function checkConfigAgainstPlugins(ajv: AjvSource, config: ResolvedConfig, plugins: PluginRuntime): Promise<CheckedSettings> {
   const problems: SchemaProblem[] = [];
   const checked: CheckedSettings = { plugins: {}, dataSources: {} };
 
@@ -39,10 +41,11 @@ export function checkConfigAgainstPlugins(ajv: Ajv2020, config: ResolvedConfig, 
     else return true;
     return false;
   };
-  const validate = (schema: object | undefined, value: unknown, pointer: string): Record<string, unknown> => {
+  const validate = async (pluginId: string, key: 'settingsSchema' | 'dataSourceSchema', value: unknown, pointer: string): Promise<Record<string, unknown>> => {
     const copy = structuredClone(value ?? {}) as Record<string, unknown>;
+    const schema = plugins.manifest(pluginId)?.[key];
     if (!schema) return copy;
-    const fn = ajv.compile(schema);
+    const fn = await pluginSchemaValidator(ajv, pluginId, key, schema);
     if (!fn(copy)) problems.push(...describeAjvErrors(fn.errors, pointer));
     return copy;
   };
@@ -62,7 +65,7 @@ export function checkConfigAgainstPlugins(ajv: Ajv2020, config: ResolvedConfig, 
       continue;
     }
     const pointer = info.id === config.relay.transport ? '/relay/settings' : `/plugins/settings/${info.id}`;
-    checked.plugins[info.id] = validate(plugins.manifest(info.id)?.settingsSchema, settings[info.id], pointer);
+    checked.plugins[info.id] = await validate(info.id, 'settingsSchema', settings[info.id], pointer);
   }
   for (const id of Object.keys(config.plugins.settings)) {
     if (!plugins.manifest(id)) problems.push({ pointer: `/plugins/settings/${id}`, message: `settings for plugin "${id}", which was not discovered` });
@@ -77,8 +80,8 @@ export function checkConfigAgainstPlugins(ajv: Ajv2020, config: ResolvedConfig, 
     const connector = hasConnector ? plugins.manifest(ds.connector) : undefined;
     const provider = hasProvider ? plugins.manifest(ds.auth.provider) : undefined;
     checked.dataSources[name] = {
-      connector: validate(connector?.dataSourceSchema, ds.settings, `${base}/settings`),
-      auth: validate(provider?.dataSourceSchema, ds.auth.settings, `${base}/auth/settings`),
+      connector: connector ? await validate(ds.connector, 'dataSourceSchema', ds.settings, `${base}/settings`) : structuredClone(ds.settings ?? {}),
+      auth: provider ? await validate(ds.auth.provider, 'dataSourceSchema', ds.auth.settings, `${base}/auth/settings`) : structuredClone(ds.auth.settings ?? {}),
     };
     if (connector?.connector && provider?.authProvider) {
       const accepted = connector.connector.identityKinds;

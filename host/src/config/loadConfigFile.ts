@@ -1,12 +1,11 @@
 import { CausewayError } from '@causeway/sdk';
-import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseConfig } from './parseConfig.js';
 import type { ResolvedConfig } from './resolvedConfig.js';
 
 /** Reads and validates `gateway.config.json`. Throws `CW_CONFIG_NOT_FOUND` or `CW_CONFIG_INVALID` naming the file. */
-export async function loadConfigFile(ajv: Ajv2020, path: string): Promise<ResolvedConfig> {
+export async function loadConfigFile(path: string): Promise<ResolvedConfig> {
   const file = resolve(path);
   let text: string;
   try {
@@ -23,5 +22,5 @@ export async function loadConfigFile(ajv: Ajv2020, path: string): Promise<Resolv
   } catch (error) {
     throw new CausewayError('CW_CONFIG_INVALID', `gateway config ${file} is not valid JSON: ${(error as Error).message}`, { cause: error, location: { file } });
   }
-  return parseConfig(ajv, doc, { baseDir: dirname(file), file });
+  return parseConfig(doc, { baseDir: dirname(file), file });
 }

@@ -1,10 +1,8 @@
 import { isCausewayError, type CausewayError } from '@causeway/sdk';
 import { describe, expect, it } from 'vitest';
-import { createAjv } from '../validation/createAjv.js';
 import { parseConfig } from './parseConfig.js';
 import { defaultLimits } from './resolvedConfig.js';
 
-const ajv = createAjv();
 const file = '/etc/causeway/gateway.config.json';
 const baseDir = '/etc/causeway';
 
@@ -20,7 +18,7 @@ function config(overrides: Record<string, unknown> = {}): Record<string, unknown
 
 function refused(doc: unknown): CausewayError {
   try {
-    parseConfig(ajv, doc, { baseDir, file });
+    parseConfig(doc, { baseDir, file });
   } catch (error) {
     if (isCausewayError(error)) return error;
     throw error;
@@ -86,7 +84,7 @@ describe('parseConfig', () => {
 
   it('works without a file name: pointers alone', () => {
     try {
-      parseConfig(ajv, config({ gatewayId: undefined }), { baseDir });
+      parseConfig(config({ gatewayId: undefined }), { baseDir });
       expect.unreachable();
     } catch (error) {
       expect(error).toMatchObject({ code: 'CW_CONFIG_INVALID', location: { pointer: '/gatewayId' } });
@@ -97,7 +95,7 @@ describe('parseConfig', () => {
   it('applies defaults and resolves relative paths against baseDir', () => {
     const doc = config({ plugins: { searchPaths: ['plugins', '/opt/causeway/plugins'] } });
     const before = structuredClone(doc);
-    const resolved = parseConfig(ajv, doc, { baseDir, file });
+    const resolved = parseConfig(doc, { baseDir, file });
     expect(resolved).toEqual({
       file,
       baseDir,
@@ -117,7 +115,6 @@ describe('parseConfig', () => {
 
   it('keeps what the config sets, absolute paths as they are', () => {
     const resolved = parseConfig(
-      ajv,
       config({
         keyFile: '/secure/gw.key',
         recoveryKeyFile: '../secrets/recovery',

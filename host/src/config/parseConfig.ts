@@ -1,16 +1,16 @@
 import { CausewayError } from '@causeway/sdk';
-import { GatewayConfigSchema, type GatewayConfig } from '@causeway/schemas';
-import type { Ajv2020 } from 'ajv/dist/2020.js';
+import type { GatewayConfig } from '@causeway/schemas';
 import { isAbsolute, resolve } from 'node:path';
 import { describeAjvErrors, formatProblems } from '../validation/describeAjvErrors.js';
+import { validateGatewayConfig as validate } from '../validation/generated/validateGatewayConfig.js';
 import { defaultLimits, type ResolvedConfig } from './resolvedConfig.js';
 
 /**
  * Validates a config document and resolves it: defaults, absolute paths (relative to `baseDir`).
- * Throws `CW_CONFIG_INVALID` listing every problem with its JSON pointer.
+ * Throws `CW_CONFIG_INVALID` listing every problem with its JSON pointer. The validator is precompiled
+ * (generated/validateGatewayConfig.ts): a start compiles no schema for the config.
  */
-export function parseConfig(ajv: Ajv2020, doc: unknown, options: { baseDir: string; file?: string }): ResolvedConfig {
-  const validate = ajv.getSchema(GatewayConfigSchema.$id!) ?? ajv.compile(GatewayConfigSchema);
+export function parseConfig(doc: unknown, options: { baseDir: string; file?: string }): ResolvedConfig {
   // Validate a copy: ajv's useDefaults writes into the document.
   const copy = structuredClone(doc);
   const valid = validate(copy);

@@ -1,5 +1,8 @@
 import type { Logger } from '@causeway/sdk';
-import { pino, type DestinationStream, type LoggerOptions } from 'pino';
+import { createRequire } from 'node:module';
+import type { DestinationStream, LoggerOptions, pino as Pino } from 'pino';
+
+const require = createRequire(import.meta.url);
 
 /** Paths pino censors in every log line, wherever a careless caller puts a secret. */
 export const redactedPaths = [
@@ -25,6 +28,8 @@ export const redactedPaths = [
 
 /** Creates the host logger: structured JSON (pino) with secret redaction. The caller chooses the destination. */
 export function createLogger(options: { level?: string; destination?: DestinationStream; name?: string } = {}): Logger {
+  // Loaded on first call, not on import: an embedder passing its own logger (or none) never loads pino (~25 modules).
+  const { pino } = require('pino') as { pino: typeof Pino };
   const opts: LoggerOptions = {
     level: options.level ?? 'info',
     name: options.name ?? 'causeway',
@@ -36,5 +41,7 @@ export function createLogger(options: { level?: string; destination?: Destinatio
 
 /** A logger that drops everything (for embedding without logs). */
 export function createSilentLogger(): Logger {
-  return pino({ level: 'silent' }) as unknown as Logger;
+  const drop = (): void => undefined;
+  const silent: Logger = { trace: drop, debug: drop, info: drop, warn: drop, error: drop, child: () => silent };
+  return silent;
 }

@@ -1,8 +1,8 @@
 import { CausewayError } from '@causeway/sdk';
-import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { readdir, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import type { AjvSource } from '../validation/ajvOf.js';
 import { builtinPluginPackages } from './builtinPlugins.js';
 import type { DiscoveredPlugin, FailedManifest } from './discoveredPlugin.js';
 import { readManifest } from './readManifest.js';
@@ -47,7 +47,7 @@ export async function findManifests(searchPath: string): Promise<string[]> {
  * Finds the built-in plugins (through module resolution of their packages) and those in the configured
  * search paths; reads every manifest; refuses duplicate ids (the first one found wins, built-ins first).
  */
-export async function discoverPlugins(ajv: Ajv2020, options: { searchPaths: readonly string[]; builtinPackages?: readonly string[] }): Promise<Discovery> {
+export async function discoverPlugins(ajv: AjvSource, options: { searchPaths: readonly string[]; builtinPackages?: readonly string[] }): Promise<Discovery> {
   const require = createRequire(import.meta.url);
   const candidates: Array<{ file: string; builtin: boolean }> = [];
   const failures: FailedManifest[] = [];

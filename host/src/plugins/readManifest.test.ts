@@ -1,8 +1,10 @@
-import { mkdir, mkdtemp, realpath, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, realpath, rm, symlink, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAjv } from '../validation/createAjv.js';
+import { builtinPluginPackages } from './builtinPlugins.js';
 import type { DiscoveredPlugin, FailedManifest } from './discoveredPlugin.js';
 import { readManifest } from './readManifest.js';
 
@@ -166,5 +168,22 @@ describe('readManifest', () => {
     expect(error.location).toEqual({ file, pointer: '/main' });
     expect(error.message).toContain(`${file}#/main`);
     expect(error.message).toContain(says);
+  });
+
+  // Discovery compiles no built-in plugin's schemas (a start would pay for all fourteen): this test is
+  // what stands for that check, so a built-in plugin with an unusable schema fails here, not at a user's start.
+  it.each([...builtinPluginPackages])('built-in %s: its settingsSchema and dataSourceSchema compile', async (pkg) => {
+    const file = createRequire(import.meta.url).resolve(`${pkg}/plugin.json`);
+    const doc = JSON.parse(await readFile(file, 'utf8')) as { settingsSchema?: object; dataSourceSchema?: object };
+    const fresh = createAjv();
+    expect(doc.settingsSchema ?? doc.dataSourceSchema).toBeDefined();
+    for (const schema of [doc.settingsSchema, doc.dataSourceSchema]) if (schema) expect(typeof fresh.compile(schema)).toBe('function');
+    expect(await readManifest(fresh, file, true)).toMatchObject({ builtin: true, manifestFile: file });
+  });
+
+  it('compiles a search-path plugin\'s schemas at discovery, a built-in\'s only when used', async () => {
+    const file = await plugin(manifest({ settingsSchema: { type: 12 } }));
+    expect(failure(await readManifest(ajv, file, false)).error.code).toBe('CW_MANIFEST_INVALID');
+    expect(await readManifest(ajv, file, true)).toMatchObject({ builtin: true, manifest: { settingsSchema: { type: 12 } } });
   });
 });

@@ -1,17 +1,23 @@
 import { CausewayError, SDK_VERSION } from '@causeway/sdk';
-import { PluginManifestSchema, type PluginManifest } from '@causeway/schemas';
-import type { Ajv2020 } from 'ajv/dist/2020.js';
+import type { PluginManifest } from '@causeway/schemas';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
-import semver from 'semver';
+// The two functions, not the whole of semver (~50 modules loaded at every start).
+import satisfies from 'semver/functions/satisfies.js';
+import validRange from 'semver/ranges/valid.js';
+import { ajvOf, type AjvSource } from '../validation/ajvOf.js';
 import { describeAjvErrors, formatProblems } from '../validation/describeAjvErrors.js';
+import { validatePluginManifest as validate } from '../validation/generated/validatePluginManifest.js';
 import type { DiscoveredPlugin, FailedManifest } from './discoveredPlugin.js';
 
 /**
  * Reads and checks one plugin.json: JSON, schema, SDK range, embedded schemas, entry module inside the
- * plugin folder. Returns the plugin, or a failure naming the file and the JSON pointer.
+ * plugin folder. Returns the plugin, or a failure naming the file and the JSON pointer. Every manifest
+ * shares one precompiled validator; a plugin's own schemas (settingsSchema, dataSourceSchema) are
+ * compiled here only for plugins from a search path: a built-in's are checked by the host's tests
+ * (readManifest.test.ts) and compiled when the config uses the plugin.
  */
-export async function readManifest(ajv: Ajv2020, manifestFile: string, builtin: boolean): Promise<DiscoveredPlugin | FailedManifest> {
+export async function readManifest(ajv: AjvSource, manifestFile: string, builtin: boolean): Promise<DiscoveredPlugin | FailedManifest> {
   const fail = (error: CausewayError, id?: string): FailedManifest => ({ manifestFile, ...(id ? { id } : {}), error });
   let text: string;
   try {
@@ -26,7 +32,6 @@ export async function readManifest(ajv: Ajv2020, manifestFile: string, builtin: 
     return fail(new CausewayError('CW_MANIFEST_UNREADABLE', `${manifestFile}: not valid JSON: ${(error as Error).message}`, { cause: error, location: { file: manifestFile } }));
   }
   const id = typeof (doc as { id?: unknown })?.id === 'string' ? (doc as { id: string }).id : undefined;
-  const validate = ajv.getSchema(PluginManifestSchema.$id!) ?? ajv.compile(PluginManifestSchema);
   if (!validate(doc)) {
     const problems = describeAjvErrors(validate.errors);
     return fail(
@@ -38,10 +43,10 @@ export async function readManifest(ajv: Ajv2020, manifestFile: string, builtin: 
     );
   }
   const manifest = doc as PluginManifest;
-  if (!semver.validRange(manifest.sdk)) {
+  if (!validRange(manifest.sdk)) {
     return fail(new CausewayError('CW_MANIFEST_INVALID', `${manifestFile}#/sdk "${manifest.sdk}" is not a semver range`, { location: { file: manifestFile, pointer: '/sdk' } }), id);
   }
-  if (!semver.satisfies(SDK_VERSION, manifest.sdk)) {
+  if (!satisfies(SDK_VERSION, manifest.sdk)) {
     return fail(
       new CausewayError('CW_PLUGIN_SDK_INCOMPATIBLE', `${manifestFile}#/sdk plugin "${manifest.id}" needs SDK ${manifest.sdk}; this host provides ${SDK_VERSION}`, {
         location: { file: manifestFile, pointer: '/sdk' },
@@ -51,9 +56,9 @@ export async function readManifest(ajv: Ajv2020, manifestFile: string, builtin: 
   }
   for (const key of ['settingsSchema', 'dataSourceSchema'] as const) {
     const schema = manifest[key];
-    if (!schema) continue;
+    if (!schema || builtin) continue;
     try {
-      ajv.compile(schema);
+      ajvOf(ajv).compile(schema);
     } catch (error) {
       return fail(
         new CausewayError('CW_MANIFEST_INVALID', `${manifestFile}#/${key} is not a usable JSON Schema: ${(error as Error).message}`, {
