@@ -7,14 +7,17 @@
 //   keys       -> creates the key file, answers { publicKeyPem }  (the parent registers it with the relay)
 //   start      -> starts the host (dials the relay), answers { rss }
 //   resetPeak  -> collects garbage, answers the idle { rss, heapUsed } and starts a fresh peak
-//   peak       -> answers { rssPeak, heapUsedPeak, spoolPeakBytes, samples, cpuUserMs, cpuSystemMs } since the last resetPeak
+//   peak       -> answers { rssPeak, heapUsedPeak, heapTotalPeak, externalPeak, arrayBuffersPeak, spoolPeakBytes, samples,
+//                 series, cpuUserMs, cpuSystemMs } since the last resetPeak; `series` is one
+//                 { t, rss, heapUsed, heapTotal, external, arrayBuffers, spool } per second (ms since resetPeak, bytes)
 //   stop       -> stops the host, deletes its temp folder, answers, then exits
 import { createHost, createKeyFile, createLogger } from '@causeway/host';
 import { encryptForGateway } from '@causeway/protocol';
 import { readdirSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 
 const SAMPLE_MS = 50;
 const [relayWsUrl, gatewayId, specJson] = process.argv.slice(2);
@@ -24,6 +27,17 @@ if (!process.send || !relayWsUrl || !gatewayId || !specJson) {
 }
 const { dataSource, limits } = JSON.parse(specJson);
 
+// Experiment only (memory): CAUSEWAY_BENCH_HOST_WS_ZERO_MASK=1 makes ws send the host's frames with an
+// all-zero mask, which ws then sends as they are instead of copying each one into a masked buffer:
+// shows what that per-frame copy costs in memory (see docs/performance.md, Memory).
+if (process.env.CAUSEWAY_BENCH_HOST_WS_ZERO_MASK === '1') {
+  const require = createRequire(import.meta.url);
+  // ws does not export its Sender; loaded by path, it is the same module instance the transport uses.
+  const Sender = require(join(dirname(require.resolve('ws')), 'lib', 'sender.js'));
+  const frame = Sender.frame;
+  Sender.frame = (data, options) => frame(data, options.mask ? { ...options, generateMask: (mask) => mask.fill(0) } : options);
+}
+
 // Warnings and errors only, on stderr (the parent passes stderr through).
 const logger = createLogger({ level: 'warn', destination: process.stderr, name: 'bench-host' });
 const collect = typeof globalThis.gc === 'function' ? globalThis.gc : () => undefined;
@@ -31,7 +45,10 @@ const collect = typeof globalThis.gc === 'function' ? globalThis.gc : () => unde
 let dir;
 let keys;
 let host;
-let peak = { rssPeak: 0, heapUsedPeak: 0, spoolPeakBytes: 0, samples: 0 };
+const SERIES_EVERY_MS = 1000;
+const emptyPeak = () => ({ rssPeak: 0, heapUsedPeak: 0, heapTotalPeak: 0, externalPeak: 0, arrayBuffersPeak: 0, spoolPeakBytes: 0, samples: 0, series: [] });
+let peak = emptyPeak();
+let resetAt = Date.now();
 let cpuAtReset = process.cpuUsage();
 
 // Bytes of the files under the data directory (the disk spool's segments live there): a handful of
@@ -60,13 +77,22 @@ function folderBytes(folder) {
 
 function sample() {
   const m = process.memoryUsage();
+  // Each part peaks on its own: RSS minus the V8 heap minus external is what the allocator holds besides.
   if (m.rss > peak.rssPeak) peak.rssPeak = m.rss;
   if (m.heapUsed > peak.heapUsedPeak) peak.heapUsedPeak = m.heapUsed;
+  if (m.heapTotal > peak.heapTotalPeak) peak.heapTotalPeak = m.heapTotal;
+  if (m.external > peak.externalPeak) peak.externalPeak = m.external;
+  if (m.arrayBuffers > peak.arrayBuffersPeak) peak.arrayBuffersPeak = m.arrayBuffers;
+  let spool = 0;
   if (host && dir) {
-    const spool = folderBytes(join(dir, 'data'));
+    spool = folderBytes(join(dir, 'data'));
     if (spool > peak.spoolPeakBytes) peak.spoolPeakBytes = spool;
   }
   peak.samples++;
+  const t = Date.now() - resetAt;
+  if (t >= peak.series.length * SERIES_EVERY_MS) {
+    peak.series.push({ t, rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers, spool });
+  }
 }
 // Sampling runs from the start; unref so it never keeps the process alive on its own.
 setInterval(sample, SAMPLE_MS).unref();
@@ -86,6 +112,11 @@ const handlers = {
       relay: { transport: 'websocket', settings: { url: relayWsUrl } },
       // CAUSEWAY_BENCH_SPOOLER=memory runs the host with the memory spooler (default: disk), to see the disk's share.
       spooler: { plugin: process.env.CAUSEWAY_BENCH_SPOOLER ?? 'disk', mode: 'stream' },
+      // CAUSEWAY_BENCH_PLUGIN_PATH=<folder> adds an external plugin folder (e.g. an earlier build of a spooler under
+      // another id, named by CAUSEWAY_BENCH_SPOOLER), for before/after runs without swapping the built packages.
+      ...(process.env.CAUSEWAY_BENCH_PLUGIN_PATH
+        ? { plugins: { searchPaths: [process.env.CAUSEWAY_BENCH_PLUGIN_PATH], enabled: [process.env.CAUSEWAY_BENCH_SPOOLER ?? 'disk'] } }
+        : {}),
       ...(limits ? { limits } : {}),
       dataSources: {
         [dataSource.id]: {
@@ -102,9 +133,10 @@ const handlers = {
   async resetPeak() {
     collect();
     const m = process.memoryUsage();
-    peak = { rssPeak: m.rss, heapUsedPeak: m.heapUsed, spoolPeakBytes: 0, samples: 1 };
+    resetAt = Date.now();
+    peak = { ...emptyPeak(), rssPeak: m.rss, heapUsedPeak: m.heapUsed, heapTotalPeak: m.heapTotal, externalPeak: m.external, arrayBuffersPeak: m.arrayBuffers, samples: 1 };
     cpuAtReset = process.cpuUsage();
-    return { rss: m.rss, heapUsed: m.heapUsed };
+    return { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers };
   },
   async peak() {
     sample();

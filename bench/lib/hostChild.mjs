@@ -17,7 +17,16 @@ export async function startHostChild(relay, dataSource, { limits } = {}) {
   const profileDir = process.env.CAUSEWAY_BENCH_HOST_CPU_PROF;
   // CAUSEWAY_BENCH_HOST_FLAGS="--max-semi-space-size=16 ..." adds Node flags to the host child (for tuning experiments).
   const extraFlags = (process.env.CAUSEWAY_BENCH_HOST_FLAGS ?? '').split(/\s+/).filter(Boolean);
+  // CAUSEWAY_BENCH_HOST_ENV="MALLOC_MMAP_THRESHOLD_=131072 ..." sets environment variables for the host child only
+  // (allocator settings take effect at process start, and the bench process should keep its own).
+  const extraEnv = Object.fromEntries(
+    (process.env.CAUSEWAY_BENCH_HOST_ENV ?? '')
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+  );
   const child = fork(CHILD_SCRIPT, [relay.wsUrl, gatewayId, JSON.stringify({ dataSource, limits })], {
+    env: { ...process.env, ...extraEnv },
     execArgv: ['--expose-gc', ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...extraFlags],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { machineInfo, formatTable } from '../lib/report.mjs';
-import { percentile, round, summarizeRounded } from '../lib/stats.mjs';
+import { percentile, ratioSummary, round, summarizeRounded } from '../lib/stats.mjs';
 import { mariadbTarget, postgresTarget } from '../lib/targets.mjs';
 import { reportHeader, startCauseway } from '../lib/throughputRuns.mjs';
 
@@ -16,9 +16,9 @@ async function timeOne(fn) {
 
 /**
  * Latency of a one-row query by primary key, `--queries` in sequence on warm pools: A is a careful
- * user's warm connection (one round trip), B the same query through Causeway (submit, then read
- * the result stream: two HTTP requests to the relay, the job pushed to the host, the connector's
- * pooled session). A and B alternate query by query, so both see the same moments of the machine.
+ * user's warm connection (one round trip), B the same query through Causeway (`run()`: one HTTP
+ * exchange to the relay that submits and streams the results, the job pushed to the host, the
+ * connector's pooled session). A and B alternate query by query, so both see the same moments of the machine.
  */
 function latencyWorkload(name, target) {
   return {
@@ -28,6 +28,9 @@ function latencyWorkload(name, target) {
       queries: { default: 2000, integer: true, min: 10 },
       runs: { default: 3, integer: true, min: 1 },
       warmup: { default: 100, integer: true, min: 0 },
+      // 1: also run B2, the same query as two HTTP exchanges (submit, then GET results), interleaved
+      // with A and B, so one run compares the single-exchange `run()` with the older path.
+      'two-requests': { default: 0, integer: true, min: 0 },
     },
 
     async run(options, log) {
@@ -45,23 +48,37 @@ function latencyWorkload(name, target) {
           for await (const batch of stream.rows()) rows += batch.length;
           return rows;
         };
+        const viaTwoRequests = async (id) => {
+          const { jobId } = await causeway.client.submit(causeway.gatewayId, { dataSource: target.dataSourceId, query: { text, parameters: [id] } });
+          let rows = 0;
+          for await (const batch of causeway.client.results(jobId).rows()) rows += batch.length;
+          return rows;
+        };
+        const compareTwo = options['two-requests'] > 0;
         const key = (i) => (i * 7919) % TABLE_ROWS + 1;
         for (let i = 0; i < options.warmup; i++) {
           await direct.query(text, [key(i)]);
           await viaCauseway(key(i));
+          if (compareTwo) await viaTwoRequests(key(i));
         }
         for (let run = 1; run <= options.runs; run++) {
           const a = [];
           const b = [];
+          const b2 = [];
           for (let i = 0; i < options.queries; i++) {
             a.push(await timeOne(() => direct.query(text, [key(i)])));
             b.push(await timeOne(() => viaCauseway(key(i))));
+            if (compareTwo) b2.push(await timeOne(() => viaTwoRequests(key(i))));
           }
           const figures = { run };
           for (const p of PERCENTILES) {
             figures[`directP${p}Ms`] = round(percentile(a, p), 3);
             figures[`causewayP${p}Ms`] = round(percentile(b, p), 3);
             figures[`addedP${p}Ms`] = round(percentile(b, p) - percentile(a, p), 3);
+            if (compareTwo) {
+              figures[`twoRequestsP${p}Ms`] = round(percentile(b2, p), 3);
+              figures[`twoRequestsAddedP${p}Ms`] = round(percentile(b2, p) - percentile(a, p), 3);
+            }
           }
           figures.directMeanMs = round(a.reduce((x, y) => x + y, 0) / a.length, 3);
           figures.causewayMeanMs = round(b.reduce((x, y) => x + y, 0) / b.length, 3);
@@ -82,6 +99,14 @@ function latencyWorkload(name, target) {
         directMs: byPercentile('direct'),
         causewayMs: byPercentile('causeway'),
         addedMs: byPercentile('added'),
+        ...(options['two-requests'] > 0
+          ? {
+              twoRequestsMs: byPercentile('twoRequests'),
+              twoRequestsAddedMs: byPercentile('twoRequestsAdded'),
+              // Same-run ratios: B2 (submit + GET results) over B (one exchange), per percentile.
+              ratios: Object.fromEntries(PERCENTILES.map((p) => [`twoRequests_vs_oneExchange_p${p}`, ratioSummary(runs.map((r) => r[`twoRequestsP${p}Ms`]), runs.map((r) => r[`causewayP${p}Ms`]))])),
+            }
+          : {}),
         targets: { addedP50Ms: 1, addedP99Ms: 5 },
         runs,
       };
@@ -90,7 +115,9 @@ function latencyWorkload(name, target) {
     format(report) {
       const rows = [['ms (median of runs [min, max])', 'p50', 'p95', 'p99']];
       const cell = (x) => `${x.median} [${x.min}, ${x.max}]`;
-      for (const [label, key] of [['A direct', 'directMs'], ['B causeway', 'causewayMs'], ['added (B - A)', 'addedMs']]) {
+      const variants = [['A direct', 'directMs'], ['B causeway', 'causewayMs'], ['added (B - A)', 'addedMs']];
+      if (report.twoRequestsMs) variants.push(['B2 two requests', 'twoRequestsMs'], ['added (B2 - A)', 'twoRequestsAddedMs']);
+      for (const [label, key] of variants) {
         rows.push([label, ...PERCENTILES.map((p) => cell(report[key][`p${p}`]))]);
       }
       const m = report.machine;
@@ -100,6 +127,7 @@ function latencyWorkload(name, target) {
         formatTable(rows),
         '',
         `targets: added p50 <= ${report.targets.addedP50Ms} ms, p99 <= ${report.targets.addedP99Ms} ms`,
+        ...(report.ratios ? ['', `same-run B2/B: ${PERCENTILES.map((p) => `p${p} ${cell(report.ratios[`twoRequests_vs_oneExchange_p${p}`])}`).join(', ')}`] : []),
       ].join('\n');
     },
   };

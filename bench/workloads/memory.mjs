@@ -49,7 +49,7 @@ export const memory = {
           if (now - lastLog > 10_000) {
             lastLog = now;
             const p = await causeway.hostChild.peak();
-            log(`  ${rows.toLocaleString('en-US')} rows read; host peak RSS so far ${mb(p.rssPeak)} MB, spool peak ${mb(p.spoolPeakBytes)} MB`);
+            log(`  ${rows.toLocaleString('en-US')} rows read; host peak RSS so far ${mb(p.rssPeak)} MB (heap ${mb(p.heapUsedPeak)}, external ${mb(p.externalPeak)}, arrayBuffers ${mb(p.arrayBuffersPeak)}), spool peak ${mb(p.spoolPeakBytes)} MB`);
           }
         }
         const seconds = (performance.now() - started) / 1000;
@@ -62,11 +62,20 @@ export const memory = {
           clientRowsPerSecond: Math.round(rows / seconds),
           resultMB: mb(summary.bytes),
           hostExecuteSeconds: round((summary.timings?.executeMs ?? NaN) / 1000, 2),
+          // Host CPU over the run: when the host is starved of CPU it falls back to the client's pace and the spool stays small.
+          hostCpuSeconds: round((host.cpuUserMs + host.cpuSystemMs) / 1000, 2),
           hostIdleRssMB: mb(idle.rss),
+          hostIdleExternalMB: mb(idle.external),
           hostPeakRssMB: mb(host.rssPeak),
           hostPeakHeapUsedMB: mb(host.heapUsedPeak),
+          hostPeakHeapTotalMB: mb(host.heapTotalPeak),
+          hostPeakExternalMB: mb(host.externalPeak),
+          hostPeakArrayBuffersMB: mb(host.arrayBuffersPeak),
           spoolPeakMB: mb(host.spoolPeakBytes),
+          hostRssAfterRunMB: mb(host.series.at(-1)?.rss ?? NaN),
           memorySamples: host.samples,
+          // One sample a second (MB): where the RSS goes over the run.
+          series: host.series.map((x) => ({ t: round(x.t / 1000, 1), rss: mb(x.rss), heapUsed: mb(x.heapUsed), heapTotal: mb(x.heapTotal), external: mb(x.external), arrayBuffers: mb(x.arrayBuffers), spool: mb(x.spool) })),
         };
         runs.push(figures);
         log(`run ${run}/${options.runs}  ${figures.seconds} s, host peak RSS ${figures.hostPeakRssMB} MB, spool peak ${figures.spoolPeakMB} MB of a ${figures.resultMB} MB result`);
@@ -84,9 +93,13 @@ export const memory = {
       clientRowsPerSecond: over('clientRowsPerSecond', 0),
       resultMB: runs[0].resultMB,
       hostExecuteSeconds: over('hostExecuteSeconds', 2),
+      hostCpuSeconds: over('hostCpuSeconds', 2),
       hostIdleRssMB: over('hostIdleRssMB'),
       hostPeakRssMB: peak,
       hostPeakHeapUsedMB: over('hostPeakHeapUsedMB'),
+      hostPeakHeapTotalMB: over('hostPeakHeapTotalMB'),
+      hostPeakExternalMB: over('hostPeakExternalMB'),
+      hostPeakArrayBuffersMB: over('hostPeakArrayBuffersMB'),
       spoolPeakMB: over('spoolPeakMB'),
       target: { hostPeakRssMB: TARGET_PEAK_RSS_MB, met: peak.max <= TARGET_PEAK_RSS_MB },
       runs,
@@ -103,9 +116,13 @@ export const memory = {
         ['median [min, max]', 'value'],
         ['client seconds', cell(report.seconds)],
         ['host execute seconds (DB read into spool)', cell(report.hostExecuteSeconds)],
+        ['host CPU seconds', cell(report.hostCpuSeconds)],
         ['host idle RSS MB', cell(report.hostIdleRssMB)],
         ['host peak RSS MB', cell(report.hostPeakRssMB)],
         ['host peak heap used MB', cell(report.hostPeakHeapUsedMB)],
+        ['host peak heap total MB', cell(report.hostPeakHeapTotalMB)],
+        ['host peak external MB', cell(report.hostPeakExternalMB)],
+        ['host peak arrayBuffers MB', cell(report.hostPeakArrayBuffersMB)],
         ['spool peak MB', cell(report.spoolPeakMB)],
       ]),
       '',

@@ -170,9 +170,6 @@ export function createHost(options: HostOptions): Host {
         const transport = await plugins.use(cfg.relay.transport, 'relay-transport');
         const slots = createJobSlots(cfg.limits.concurrentJobs);
         const services = {
-          get ajv() {
-            return ajv();
-          },
           plugins,
           dataSources: sources,
           vault,

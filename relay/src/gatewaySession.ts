@@ -1,10 +1,12 @@
 import { constants, randomBytes, verify, type KeyObject } from 'node:crypto';
 import {
   RELAY_CLOSE_REFUSED,
+  corkForTick,
   encodeRelayMessage,
   parseGatewayMessage,
   relayAuthPayload,
   type AcceptMessage,
+  type Corkable,
   type RelayMessage,
 } from '@causeway/protocol';
 import type { Logger } from '@causeway/sdk';
@@ -40,6 +42,8 @@ export interface GatewaySessionOptions {
   onFrame(session: GatewaySession, data: Buffer): void;
   /** Called once when an authenticated session's socket closes. */
   onClose(session: GatewaySession): void;
+  /** The TCP socket under the WebSocket: messages sent in one tick leave in one write. */
+  rawSocket?: Corkable;
 }
 
 function toBuffer(data: RawData): Buffer {
@@ -60,7 +64,9 @@ export function startGatewaySession(socket: WebSocket, options: GatewaySessionOp
   let alive = true;
 
   const send = (message: RelayMessage): void => {
-    if (socket.readyState === socket.OPEN) socket.send(encodeRelayMessage(message));
+    if (socket.readyState !== socket.OPEN) return;
+    if (options.rawSocket) corkForTick(options.rawSocket);
+    socket.send(encodeRelayMessage(message));
   };
 
   const refuse = (message: string, logFields: Record<string, unknown>): void => {

@@ -69,8 +69,12 @@ export interface JobRouterOptions {
 
 /** The relay's job table: queues jobs per gateway, forwards frames under credit, resumes after reconnects. */
 export interface JobRouter {
-  /** Adds a job for a gateway and returns its new id (also written into the body). */
-  submit(gatewayId: string, body: Record<string, unknown>): string;
+  /**
+   * Adds a job for a gateway and returns its new id (also written into the body). With `reader`
+   * (one HTTP exchange submits and reads), the reader is attached before the job goes out, so the
+   * gateway gets its first credit with the job instead of after its `accept`.
+   */
+  submit(gatewayId: string, body: Record<string, unknown>, reader?: ServerResponse): string;
   /** Whether the job is unknown, already has a results reader, or can take one. */
   readerState(jobId: string): 'unknown' | 'attached' | 'free';
   /** Attaches the client's results response (after `readerState` said `free`). */
@@ -121,8 +125,10 @@ export function createJobRouter(options: JobRouterOptions): JobRouter {
     job.doneSent = true;
   };
 
+  // Credit may go out as soon as the job was sent: the gateway reads messages in order, so it knows
+  // the job by the time the credit arrives, and frames still wait for its accept on this side.
   const grant = (job: Job): void => {
-    if (!job.reader || job.state !== 'accepted' || job.lastSeq !== undefined) return;
+    if (!job.reader || job.state === 'queued' || job.lastSeq !== undefined) return;
     const channel = channelOf(job);
     if (!channel) return;
     const untilSeq = job.confirmed + creditFrames;
@@ -210,12 +216,35 @@ export function createJobRouter(options: JobRouterOptions): JobRouter {
   const dispatch = (job: Job, channel: GatewayChannel): void => {
     job.state = 'sent';
     channel.send({ type: 'job', jobId: job.jobId, body: job.body });
+    // A reader is already waiting: the first window goes with the job, saving the accept -> credit
+    // round trip. Sent again on a re-dispatch, since a new connection may reach a new gateway process.
+    if (job.reader && job.lastSeq === undefined) {
+      job.granted = Math.max(job.granted, job.confirmed + creditFrames);
+      channel.send({ type: 'credit', jobId: job.jobId, untilSeq: job.granted });
+    }
+  };
+
+  const attach = (job: Job, res: ServerResponse): void => {
+    job.reader = res;
+    clearTimeout(job.unclaimedTimer);
+    job.unclaimedTimer = undefined;
+    res.on('close', () => {
+      if (jobs.get(job.jobId) !== job) return;
+      if (job.nextWrite > (job.lastSeq ?? Infinity)) {
+        // The last frame was handed over; the gateway has nothing more to give.
+        release(job, false);
+      } else {
+        logger.info({ jobId: job.jobId, gatewayId: job.gatewayId }, 'the client closed the results stream early; cancelling the job');
+        release(job, true);
+      }
+      forget(job);
+    });
   };
 
   const jobsOf = (gatewayId: string): Job[] => [...jobs.values()].filter((job) => job.gatewayId === gatewayId);
 
   return {
-    submit(gatewayId, body) {
+    submit(gatewayId, body, reader) {
       const jobId = randomBytes(16).toString('base64url');
       const job: Job = {
         jobId,
@@ -237,13 +266,16 @@ export function createJobRouter(options: JobRouterOptions): JobRouter {
         unclaimedTimer: undefined,
       };
       jobs.set(jobId, job);
-      // A job nobody comes to read would otherwise stay forever.
-      job.unclaimedTimer = setTimeout(() => {
-        logger.info({ jobId, gatewayId }, `no client read job ${jobId} within ${options.unclaimedJobTimeoutMs} ms; dropping it`);
-        release(job, true);
-        forget(job);
-      }, options.unclaimedJobTimeoutMs);
-      job.unclaimedTimer.unref();
+      if (reader) attach(job, reader);
+      else {
+        // A job nobody comes to read would otherwise stay forever.
+        job.unclaimedTimer = setTimeout(() => {
+          logger.info({ jobId, gatewayId }, `no client read job ${jobId} within ${options.unclaimedJobTimeoutMs} ms; dropping it`);
+          release(job, true);
+          forget(job);
+        }, options.unclaimedJobTimeoutMs);
+        job.unclaimedTimer.unref();
+      }
       const channel = channels.get(gatewayId);
       if (channel) dispatch(job, channel);
       else startOfflineTimer(job);
@@ -259,20 +291,7 @@ export function createJobRouter(options: JobRouterOptions): JobRouter {
     attachReader(jobId, res) {
       const job = jobs.get(jobId);
       if (!job || job.reader) return;
-      job.reader = res;
-      clearTimeout(job.unclaimedTimer);
-      job.unclaimedTimer = undefined;
-      res.on('close', () => {
-        if (jobs.get(jobId) !== job) return;
-        if (job.nextWrite > (job.lastSeq ?? Infinity)) {
-          // The last frame was handed over; the gateway has nothing more to give.
-          release(job, false);
-        } else {
-          logger.info({ jobId, gatewayId: job.gatewayId }, 'the client closed the results stream early; cancelling the job');
-          release(job, true);
-        }
-        forget(job);
-      });
+      attach(job, res);
       grant(job);
       pump(job);
     },

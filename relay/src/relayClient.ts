@@ -2,6 +2,7 @@ import { encryptForGateway, toJobParameter } from '@causeway/protocol';
 import { CausewayError, isErrorCode, type Value } from '@causeway/sdk';
 import { readLengthPrefixed } from './lengthPrefixedFrames.js';
 import { createResultStream, type ResultStream } from './resultStream.js';
+import { JOB_ID_HEADER, RESULTS_CONTENT_TYPE } from './resultsExchange.js';
 
 /** A gateway as the relay describes it. */
 export interface GatewayInfo {
@@ -44,7 +45,7 @@ export interface RelayClient {
   results(jobId: string, options?: { signal?: AbortSignal }): ResultStream;
   /** Cancels a job. */
   cancel(jobId: string, options?: { signal?: AbortSignal }): Promise<void>;
-  /** Submits a job and opens its results. */
+  /** Submits a job and opens its results, in one HTTP exchange where the relay offers it. */
   run(gatewayId: string, job: ClientJob, options?: { signal?: AbortSignal }): Promise<ResultStream>;
 }
 
@@ -73,12 +74,14 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
   const doFetch = options.fetch ?? fetch;
   const headers = { authorization: `Bearer ${options.token}` };
 
-  const call = async (method: string, path: string, init: { body?: string; signal?: AbortSignal | undefined } = {}): Promise<Response> => {
+  const call = async (method: string, path: string, init: { body?: string; signal?: AbortSignal | undefined; accept?: string } = {}): Promise<Response> => {
     let res: Response;
+    const sent: Record<string, string> = init.body === undefined ? { ...headers } : { ...headers, 'content-type': 'application/json' };
+    if (init.accept) sent.accept = init.accept;
     try {
       res = await doFetch(`${base}${path}`, {
         method,
-        headers: init.body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
+        headers: sent,
         body: init.body,
         signal: init.signal,
       });
@@ -107,17 +110,8 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
     },
 
     async submit(gatewayId, job, opts = {}) {
-      const body: Record<string, unknown> = {
-        dataSource: job.dataSource,
-        query: job.query.parameters ? { text: job.query.text, parameters: job.query.parameters.map(toJobParameter) } : { text: job.query.text },
-      };
-      if (job.identity) body.identity = job.identity;
-      if (job.options) body.options = job.options;
-      if (job.credentials) {
-        const gateway = await client.getGateway(gatewayId, opts);
-        body.credentials = encryptForGateway(gateway.publicKey, job.credentials);
-      }
-      const res = await call('POST', `/v1/gateways/${encodeURIComponent(gatewayId)}/jobs`, { body: JSON.stringify(body), signal: opts.signal });
+      const body = await jobBody(gatewayId, job, opts.signal);
+      const res = await call('POST', `/v1/gateways/${encodeURIComponent(gatewayId)}/jobs`, { body, signal: opts.signal });
       const { jobId } = (await res.json()) as { jobId: string };
       return { jobId };
     },
@@ -136,9 +130,37 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
     },
 
     async run(gatewayId, job, opts = {}) {
-      const { jobId } = await client.submit(gatewayId, job, opts);
-      return client.results(jobId, opts);
+      // One HTTP exchange: the job POST asks for the results stream as its response. A relay that
+      // does not offer it answers 202 with the job id, and the results are read with a second request.
+      const body = await jobBody(gatewayId, job, opts.signal);
+      const res = await call('POST', `/v1/gateways/${encodeURIComponent(gatewayId)}/jobs`, { body, signal: opts.signal, accept: RESULTS_CONTENT_TYPE });
+      const streamedJobId = res.headers.get(JOB_ID_HEADER);
+      if (res.status !== 200 || !streamedJobId || !res.body) {
+        const { jobId } = (await res.json()) as { jobId: string };
+        return client.results(jobId, opts);
+      }
+      const responseBody = res.body;
+      return createResultStream(
+        streamedJobId,
+        async () => readLengthPrefixed(bodyChunks(responseBody)),
+        // The response is open already: a stream closed before it was read must still let it go.
+        () => responseBody.cancel().catch(() => undefined),
+      );
     },
+  };
+
+  const jobBody = async (gatewayId: string, job: ClientJob, signal: AbortSignal | undefined): Promise<string> => {
+    const body: Record<string, unknown> = {
+      dataSource: job.dataSource,
+      query: job.query.parameters ? { text: job.query.text, parameters: job.query.parameters.map(toJobParameter) } : { text: job.query.text },
+    };
+    if (job.identity) body.identity = job.identity;
+    if (job.options) body.options = job.options;
+    if (job.credentials) {
+      const gateway = await client.getGateway(gatewayId, { signal });
+      body.credentials = encryptForGateway(gateway.publicKey, job.credentials);
+    }
+    return JSON.stringify(body);
   };
   return client;
 }

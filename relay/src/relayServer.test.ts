@@ -319,6 +319,117 @@ describe('relay message handling', () => {
   });
 });
 
+describe('one exchange per query (run)', () => {
+  /** A fetch that records every request the client makes (method, path, accept header). */
+  function recordingFetch(change?: (init: RequestInit) => RequestInit): { fetch: typeof fetch; calls: Array<{ method: string; path: string; accept: string | null; status?: number }> } {
+    const calls: Array<{ method: string; path: string; accept: string | null; status?: number }> = [];
+    const recording = (async (input: string | URL | Request, init: RequestInit = {}) => {
+      const sent = change ? change(init) : init;
+      const call: { method: string; path: string; accept: string | null; status?: number } = {
+        method: sent.method ?? 'GET',
+        path: new URL(String(input)).pathname,
+        accept: new Headers(sent.headers).get('accept'),
+      };
+      calls.push(call);
+      const res = await fetch(input, sent);
+      call.status = res.status;
+      return res;
+    }) as typeof fetch;
+    return { fetch: recording, calls };
+  }
+
+  it('submits and streams in one HTTP exchange, and credits the gateway with the job, before its accept', async () => {
+    const relay = await startRelay();
+    const gw = await authenticatedGateway(relay);
+    const recorder = recordingFetch();
+    const client = createRelayClient({ url: relay.url, token: TOKEN, fetch: recorder.fetch });
+    const stream = await client.run('gw-1', { dataSource: 'pg', query: { text: 'select 1' } });
+    const job = await gw.next('job');
+    expect(stream.jobId).toBe(job.jobId);
+    // The credit comes without an accept: the reader was attached when the job went out.
+    expect(await gw.next('credit')).toEqual({ type: 'credit', jobId: job.jobId, untilSeq: 16 });
+    gw.send({ type: 'accept', jobId: job.jobId });
+    for (const frame of resultFrames(2)) gw.send(packJobFrame(job.jobId, frame));
+    const result = await stream.collect();
+    expect(result.rows).toEqual([[0], [1]]);
+    expect(await gw.next('done')).toEqual({ type: 'done', jobId: job.jobId });
+    expect(recorder.calls).toEqual([{ method: 'POST', path: '/v1/gateways/gw-1/jobs', accept: 'application/octet-stream', status: 200 }]);
+    expect(relay.stats()).toMatchObject({ jobs: 0, framesForwarded: 4 });
+  });
+
+  it('answers a job POST that accepts the stream with 200, the job id header and length-prefixed frames', async () => {
+    const relay = await startRelay();
+    const gw = await authenticatedGateway(relay);
+    const res = await fetch(`${relay.url}/v1/gateways/gw-1/jobs`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, accept: 'application/octet-stream' },
+      body: JSON.stringify({ dataSource: 'pg', query: { text: 'select 1' } }),
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/octet-stream');
+    const jobId = res.headers.get('x-causeway-job-id');
+    expect((await gw.next('job')).jobId).toBe(jobId);
+    gw.send({ type: 'accept', jobId: jobId! });
+    const frames = resultFrames(0);
+    for (const frame of frames) gw.send(packJobFrame(jobId!, frame));
+    const body = Buffer.from(await res.arrayBuffer());
+    const expected = Buffer.concat(frames.map((f) => Buffer.concat([Buffer.from([0, 0, (f.length >> 8) & 0xff, f.length & 0xff]), f])));
+    expect(body.equals(expected)).toBe(true);
+  });
+
+  it('falls back to submit + GET results when the relay answers 202 (a relay without the single exchange)', async () => {
+    const relay = await startRelay();
+    const gw = await authenticatedGateway(relay);
+    // Dropping the accept header makes this relay answer as one that ignores it would: 202 {jobId}.
+    const recorder = recordingFetch((init) => {
+      const headers = new Headers(init.headers);
+      headers.delete('accept');
+      return { ...init, headers };
+    });
+    const client = createRelayClient({ url: relay.url, token: TOKEN, fetch: recorder.fetch });
+    const stream = await client.run('gw-1', { dataSource: 'pg', query: { text: 'select 1' } });
+    const { jobId } = await gw.next('job');
+    gw.send({ type: 'accept', jobId });
+    const collecting = stream.collect();
+    await gw.next('credit');
+    for (const frame of resultFrames(1)) gw.send(packJobFrame(jobId, frame));
+    expect((await collecting).rows).toEqual([[0]]);
+    expect(recorder.calls.map((c) => [c.method, c.path, c.status])).toEqual([
+      ['POST', '/v1/gateways/gw-1/jobs', 202],
+      ['GET', `/v1/jobs/${jobId}/results`, 200],
+    ]);
+  });
+
+  it('cancels the job at the gateway when a run() stream is closed before it was read', async () => {
+    const relay = await startRelay();
+    const gw = await authenticatedGateway(relay);
+    const client = createRelayClient({ url: relay.url, token: TOKEN });
+    const stream = await client.run('gw-1', { dataSource: 'pg', query: { text: 'select 1' } });
+    const { jobId } = await gw.next('job');
+    gw.send({ type: 'accept', jobId });
+    await stream.close();
+    expect(await gw.next('cancel')).toEqual({ type: 'cancel', jobId });
+    expect(await gw.next('done')).toEqual({ type: 'done', jobId });
+  });
+
+  it('sends the first credit again when it re-sends the job after a reconnect', async () => {
+    const relay = await startRelay();
+    const first = await authenticatedGateway(relay);
+    const client = createRelayClient({ url: relay.url, token: TOKEN });
+    const stream = await client.run('gw-1', { dataSource: 'pg', query: { text: 'select 1' } });
+    const { jobId } = await first.next('job');
+    await first.next('credit');
+    first.ws.terminate();
+    await first.closed;
+    const second = await authenticatedGateway(relay);
+    expect((await second.next('job')).jobId).toBe(jobId);
+    expect(await second.next('credit')).toEqual({ type: 'credit', jobId, untilSeq: 16 });
+    second.send({ type: 'accept', jobId });
+    for (const frame of resultFrames(1)) second.send(packJobFrame(jobId, frame));
+    expect((await stream.collect()).rows).toEqual([[0]]);
+  });
+});
+
 describe('relay client API', () => {
   it('answers 401 with a JSON error to a bad or missing token', async () => {
     const relay = await startRelay();

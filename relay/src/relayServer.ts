@@ -9,6 +9,7 @@ import { startGatewaySession, type GatewayKey, type GatewaySession } from './gat
 import { createJobRouter, type RelayStats } from './jobRouter.js';
 import { createNoopLogger } from './noopLogger.js';
 import { readJsonBody } from './readJsonBody.js';
+import { JOB_ID_HEADER, RESULTS_CONTENT_TYPE } from './resultsExchange.js';
 
 /** Options of the embedded relay. */
 export interface RelayServerOptions {
@@ -56,6 +57,14 @@ export interface RelayServer {
 
 /** The WebSocket message size the relay accepts from gateways (one result frame plus its job id). */
 const MAX_GATEWAY_MESSAGE_BYTES = 64 * 1024 * 1024;
+
+/** Response headers of a results stream. */
+const RESULTS_HEADERS = { 'content-type': RESULTS_CONTENT_TYPE, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
+
+/** A job POST that accepts the results stream wants it in the same response (no 202 + GET). */
+function wantsResultsStream(req: IncomingMessage): boolean {
+  return (req.headers.accept ?? '').toLowerCase().includes(RESULTS_CONTENT_TYPE);
+}
 
 function digest(text: string): Buffer {
   return createHash('sha256').update(text, 'utf8').digest();
@@ -143,6 +152,15 @@ export function createRelayServer(options: RelayServerOptions): RelayServer {
           return sendError(res, 400, 'CW_JOB_INVALID', 'request body must be a JSON object (a relay job without jobId)');
         }
         // The relay does not check the job against its schema: the gateway does, and answers with an error frame.
+        if (wantsResultsStream(req)) {
+          // One exchange per query: this response is the job's results stream. The router writes
+          // nothing before submit returns (frames and failures come from I/O and timers), so the
+          // headers, with the job id the relay just assigned, still go first.
+          const jobId = router.submit(id, body.value as Record<string, unknown>, res);
+          res.writeHead(200, { ...RESULTS_HEADERS, [JOB_ID_HEADER]: jobId });
+          res.flushHeaders();
+          return;
+        }
         const jobId = router.submit(id, body.value as Record<string, unknown>);
         return sendJson(res, 202, { jobId });
       }
@@ -152,7 +170,7 @@ export function createRelayServer(options: RelayServerOptions): RelayServer {
         const state = router.readerState(id);
         if (state === 'unknown') return sendError(res, 404, 'CW_JOB_INVALID', `job ${id} is unknown to this relay (never submitted, or already finished)`);
         if (state === 'attached') return sendError(res, 409, 'CW_RELAY_PROTOCOL', `job ${id} already has a results reader`);
-        res.writeHead(200, { 'content-type': 'application/octet-stream', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+        res.writeHead(200, RESULTS_HEADERS);
         res.flushHeaders();
         router.attachReader(id, res);
         return;
@@ -184,6 +202,7 @@ export function createRelayServer(options: RelayServerOptions): RelayServer {
     wss.handleUpgrade(req, socket, head, (ws) => {
       const session = startGatewaySession(ws, {
         logger,
+        rawSocket: socket,
         handshakeTimeoutMs,
         lookup: (gatewayId) => keys.get(gatewayId),
         onReady(ready) {

@@ -20,23 +20,38 @@ export interface ResultStream extends AsyncIterable<DecodedFrame> {
 /**
  * Decodes a job's raw frames into a result stream. Frames must arrive in sequence with no gap or
  * duplicate; an error frame becomes a thrown `CausewayError` with the frame's code and message.
+ * `abandon` releases a source that is open already (a response in flight) when the stream is
+ * closed before it was read.
  */
-export function createResultStream(jobId: string, open: () => Promise<AsyncIterable<Uint8Array>>): ResultStream {
+export function createResultStream(jobId: string, open: () => Promise<AsyncIterable<Uint8Array>>, abandon?: () => Promise<void>): ResultStream {
   let columnsValue: Column[] | undefined;
   let summaryValue: ResultSummary | undefined;
 
   async function* decodeAll(): AsyncGenerator<DecodedFrame> {
     const decoder = createFrameDecoder();
-    const raw = await open();
-    for await (const bytes of raw) {
-      const frame = decoder.decode(bytes);
-      if (frame.type === 'error') {
-        throw new CausewayError(frame.error.code, frame.error.message, frame.error.details ? { details: frame.error.details } : {});
+    const raw = (await open())[Symbol.asyncIterator]();
+    let drained = false;
+    try {
+      for (;;) {
+        const next = await raw.next();
+        if (next.done) break;
+        const frame = decoder.decode(next.value);
+        if (frame.type === 'error') {
+          throw new CausewayError(frame.error.code, frame.error.message, frame.error.details ? { details: frame.error.details } : {});
+        }
+        if (frame.type === 'schema') columnsValue = frame.columns;
+        if (frame.type === 'end') summaryValue = frame.summary;
+        yield frame;
+        if (frame.type === 'end') {
+          // The relay ends the response with the end frame: one more read normally sees that end,
+          // so the response completes instead of being cancelled (an abort per query otherwise).
+          drained = (await raw.next()).done === true;
+          return;
+        }
       }
-      if (frame.type === 'schema') columnsValue = frame.columns;
-      if (frame.type === 'end') summaryValue = frame.summary;
-      yield frame;
-      if (frame.type === 'end') return;
+      drained = true;
+    } finally {
+      if (!drained) await raw.return?.();
     }
     throw new CausewayError('CW_RELAY_PROTOCOL', `the results stream of job ${jobId} ended before its end frame`);
   }
@@ -80,6 +95,11 @@ export function createResultStream(jobId: string, open: () => Promise<AsyncItera
     },
     summary: () => summaryValue,
     async close() {
+      if (!cursor && abandon) {
+        // Never read: `open` never ran, so the generator has nothing to close; the source has.
+        cursor = decodeAll();
+        await abandon();
+      }
       await frames().return(undefined);
     },
   };

@@ -1,9 +1,7 @@
 import { isCausewayError, type CausewayError } from '@causeway/sdk';
 import { describe, expect, it } from 'vitest';
-import { createAjv } from '../validation/createAjv.js';
 import { parseJob } from './parseJob.js';
 
-const ajv = createAjv();
 const jobId = 'job_0123456789';
 
 function job(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -12,7 +10,7 @@ function job(overrides: Record<string, unknown> = {}): Record<string, unknown> {
 
 function refused(body: unknown, expected = jobId): CausewayError {
   try {
-    parseJob(ajv, body, expected);
+    parseJob(body, expected);
   } catch (error) {
     if (isCausewayError(error)) return error;
     throw error;
@@ -27,7 +25,7 @@ describe('parseJob', () => {
       identity: { userPrincipalName: 'ana@example.com' },
       options: { mode: 'spool', timeoutMs: 1000, encoding: 'json', batchRows: 500 },
     });
-    expect(parseJob(ajv, body, jobId)).toEqual(body);
+    expect(parseJob(body, jobId)).toEqual(body);
   });
 
   it.each([

@@ -1,11 +1,13 @@
 import { CausewayError } from '@causeway/sdk';
-import { RelayJobSchema, type RelayJob } from '@causeway/schemas';
-import type { Ajv2020 } from 'ajv/dist/2020.js';
+import type { RelayJob } from '@causeway/schemas';
 import { describeAjvErrors, formatProblems } from '../validation/describeAjvErrors.js';
+import { validateRelayJob as validate } from '../validation/generated/validateRelayJob.js';
 
-/** Validates a relay job document. Throws `CW_JOB_INVALID` listing each problem with its JSON pointer. */
-export function parseJob(ajv: Ajv2020, body: unknown, expectedJobId: string): RelayJob {
-  const validate = ajv.getSchema(RelayJobSchema.$id!) ?? ajv.compile(RelayJobSchema);
+/**
+ * Validates a relay job document with the precompiled relay-job validator (no schema compiled on the
+ * first job). Throws `CW_JOB_INVALID` listing each problem with its JSON pointer.
+ */
+export function parseJob(body: unknown, expectedJobId: string): RelayJob {
   if (!validate(body)) {
     const problems = describeAjvErrors(validate.errors);
     throw new CausewayError('CW_JOB_INVALID', `invalid relay job:\n${formatProblems(problems)}`, { location: { pointer: problems[0]?.pointer }, details: { problems } });

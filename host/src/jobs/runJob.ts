@@ -1,17 +1,19 @@
 import { fromJobParameter, createFrameEncoder, type ResultSummary } from '@causeway/protocol';
 import { CausewayError, identitySecrets, type Clock, type JobDelivery, type Logger, type Spooler } from '@causeway/sdk';
-import type { Ajv2020 } from 'ajv/dist/2020.js';
 import type { CredentialVault } from '../credentials/credentialVault.js';
 import type { DataSourceRegistry } from '../datasources/dataSourceRegistry.js';
 import type { PluginRuntime } from '../plugins/pluginRuntime.js';
 import { authenticate } from './authenticate.js';
 import { createJobFrameSource } from './jobFrameSource.js';
+import { createSmallResultSpool } from './createSmallResultSpool.js';
 import { parseJob } from './parseJob.js';
 import { secretStrings, toFrameError } from './toFrameError.js';
 
+/** Results up to this size stay in memory; larger ones go to the configured spooler (see createSmallResultSpool). */
+const SMALL_RESULT_BYTES = 64 * 1024;
+
 /** What the host lends the pipeline. */
 export interface JobServices {
-  ajv: Ajv2020;
   plugins: PluginRuntime;
   dataSources: DataSourceRegistry;
   vault: CredentialVault;
@@ -47,7 +49,7 @@ export async function runJob(services: JobServices, delivery: JobDelivery, contr
   const log = logger.child({ jobId: delivery.jobId });
   let secrets: string[] = [];
 
-  const spool = await services.spooler.open(delivery.jobId);
+  const spool = createSmallResultSpool(() => services.spooler.open(delivery.jobId), SMALL_RESULT_BYTES);
   const source = createJobFrameSource(spool);
   let seq = 0;
   let encoder = createFrameEncoder('msgpack');
@@ -70,7 +72,7 @@ export async function runJob(services: JobServices, delivery: JobDelivery, contr
   let deadlineTimer: NodeJS.Timeout | undefined;
 
   try {
-    const job = parseJob(services.ajv, delivery.body, delivery.jobId);
+    const job = parseJob(delivery.body, delivery.jobId);
     report.dataSource = job.dataSource;
     encoder = createFrameEncoder(job.options?.encoding ?? 'msgpack');
     const timeoutMs = Math.min(job.options?.timeoutMs ?? services.limits.queryTimeoutMs, services.limits.queryTimeoutMs);

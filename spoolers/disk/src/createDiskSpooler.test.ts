@@ -130,6 +130,26 @@ describe('createDiskSpooler', () => {
     expect(Buffer.from(frames[42]!.data)).toEqual(frame(42).data);
   });
 
+  it('gives every reader frames of their own while it reuses its read buffer (small, large and 1 MiB-plus frames mixed)', async () => {
+    // Sizes that make chunks of many small records, of one record, and of one record larger than a chunk, in turn.
+    const sizes = [10, 3000, 64, 1024 * 1024 + 5, 7, 200_000, 200_000, 1, 600_000, 50, 0, 1500 * 1024, 33];
+    const distinct = (seq: number, size: number): SpooledFrame => {
+      const data = Buffer.alloc(size);
+      for (let i = 0; i < size; i += 1) data[i] = (seq * 31 + i) & 0xff;
+      return { seq, data };
+    };
+    const spool = await (await make({ directory, segmentBytes: 3 * 1024 * 1024, logger: recordingLogger() })).open('job-1');
+    const live = collect(spool.read(0));
+    for (const [seq, size] of sizes.entries()) await spool.append(distinct(seq, size));
+    await spool.seal();
+    // Kept until the end: a frame that aliased the reader's buffer would show a later frame's bytes.
+    const readers = [await live, await collect(spool.read(0)), await collect(spool.read(5))];
+    for (const frames of readers) {
+      for (const f of frames) expect(Buffer.from(f.data).equals(distinct(f.seq, sizes[f.seq]!).data as Buffer)).toBe(true);
+    }
+    expect(readers.map((frames) => frames.length)).toEqual([sizes.length, sizes.length, sizes.length - 5]);
+  });
+
   it('resumes from a middle seq after an aborted read, leaving no abort listener behind', async () => {
     const spool = await (await make({ directory, segmentBytes: 300, logger: recordingLogger() })).open('job-1');
     await appendMany(spool, 0, 5);

@@ -1,6 +1,10 @@
 import { createSecretKey, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { FRAME_RECORD_OVERHEAD, decryptFrameRecord, encryptFrameRecord } from './frameRecord.js';
+import type { KeyObject } from 'node:crypto';
+import { FRAME_RECORD_OVERHEAD, decryptFrameRecord, encryptFrameRecord as encryptParts } from './frameRecord.js';
+
+// The record as it lands on disk: its pieces back to back.
+const encryptFrameRecord = (k: KeyObject, seq: number, data: Uint8Array): Buffer => Buffer.concat(encryptParts(k, seq, data));
 
 const key = createSecretKey(randomBytes(32));
 const plaintext = Buffer.from('SECRET-PLAINTEXT-MARKER and some rows');
@@ -24,6 +28,13 @@ describe('frame records', () => {
     const tampered = Buffer.from(record);
     tampered[20]! ^= 1;
     expect(() => decryptFrameRecord(key, 3, tampered)).toThrow(/frame 3 failed authentication/);
+  });
+
+  it('hands the record over as pieces: a 16-byte head (length, IV), the ciphertext, the 16-byte tag', () => {
+    const pieces = encryptParts(key, 9, plaintext);
+    expect(pieces.map((piece) => piece.length)).toEqual([16, plaintext.length, 16]);
+    expect(pieces[0]!.readUInt32BE(0)).toBe(plaintext.length);
+    expect(decryptFrameRecord(key, 9, Buffer.concat(pieces))).toEqual(plaintext);
   });
 
   it('refuses a truncated record', () => {

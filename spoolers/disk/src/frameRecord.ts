@@ -31,19 +31,23 @@ function seqAad(seq: number): Buffer {
   return aad;
 }
 
-/** Encrypts frame `seq` under `key` (AES-256-GCM, random IV) as `[u32 BE data length][iv][ciphertext][tag]`. */
-export function encryptFrameRecord(key: KeyObject, seq: number, data: Uint8Array): Buffer {
+/**
+ * Encrypts frame `seq` under `key` (AES-256-GCM, random IV) as the record
+ * `[u32 BE data length][iv][ciphertext][tag]`, returned as its pieces in that order (a small head,
+ * the ciphertext, the tag) so the spool writes them with one `writev` instead of copying a frame-sized
+ * ciphertext into a second frame-sized buffer.
+ */
+export function encryptFrameRecord(key: KeyObject, seq: number, data: Uint8Array): Buffer[] {
   const iv = nextIv();
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(seqAad(seq));
-  const record = Buffer.allocUnsafe(FRAME_RECORD_OVERHEAD + data.byteLength);
-  record.writeUInt32BE(data.byteLength, 0);
-  iv.copy(record, LENGTH_BYTES);
-  const body = LENGTH_BYTES + IV_BYTES;
-  cipher.update(data).copy(record, body);
-  cipher.final();
-  cipher.getAuthTag().copy(record, body + data.byteLength);
-  return record;
+  const head = Buffer.allocUnsafe(LENGTH_BYTES + IV_BYTES);
+  head.writeUInt32BE(data.byteLength, 0);
+  iv.copy(head, LENGTH_BYTES);
+  const ciphertext = cipher.update(data);
+  const last = cipher.final();
+  const tag = cipher.getAuthTag();
+  return last.length > 0 ? [head, ciphertext, last, tag] : [head, ciphertext, tag];
 }
 
 /** Decrypts a record made by `encryptFrameRecord` for frame `seq`; throws `CW_SPOOL_IO` when it is malformed or fails authentication. */

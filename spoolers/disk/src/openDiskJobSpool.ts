@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { CausewayError, type JobSpool, type Logger, type SpooledFrame } from '@causeway/sdk';
 import { createChangeSignal, type SpoolQuota } from '@causeway/sdk/spooling';
 import { FRAME_RECORD_OVERHEAD, decryptFrameRecord, encryptFrameRecord } from './frameRecord.js';
+import { writeRecordParts } from './writeRecordParts.js';
 
 /** How many bytes of records a reader fetches from disk at once (one record at least). */
 const READ_CHUNK_BYTES = 1024 * 1024;
@@ -104,7 +105,7 @@ export async function openDiskJobSpool(options: DiskJobSpoolOptions): Promise<Jo
     );
   }
 
-  async function writeRecord(seq: number, record: Buffer): Promise<void> {
+  async function writeRecord(seq: number, record: Buffer[]): Promise<void> {
     if (discarded) throw ioError(`cannot append frame ${seq}: the spool was discarded`);
     if (failure) throw ioError(`cannot append frame ${seq}: an earlier append failed (${failure.message})`, failure);
     try {
@@ -117,9 +118,10 @@ export async function openDiskJobSpool(options: DiskJobSpoolOptions): Promise<Jo
     }
   }
 
-  async function writeAndIndex(seq: number, record: Buffer): Promise<void> {
+  async function writeAndIndex(seq: number, record: Buffer[]): Promise<void> {
+    const length = record.reduce((sum, part) => sum + part.length, 0);
     let segment = segments.at(-1);
-    if (!segment?.writer || (sizeOf(segment) > 0 && sizeOf(segment) + record.length > segmentBytes)) {
+    if (!segment?.writer || (sizeOf(segment) > 0 && sizeOf(segment) + length > segmentBytes)) {
       if (segment?.writer) {
         await closeWriter(segment);
         await deleteAcknowledgedSegments();
@@ -128,15 +130,11 @@ export async function openDiskJobSpool(options: DiskJobSpoolOptions): Promise<Jo
     }
     const writer = segment.writer!;
     const position = sizeOf(segment);
-    let written = 0;
-    while (written < record.length) {
-      const result = await writer.write(record, written, record.length - written, position + written);
-      written += result.bytesWritten;
-    }
+    await writeRecordParts(writer, record, length, position);
     // Indexed only now that every byte is written, so a reader never sees a partial record.
-    segment.ends.push(position + record.length);
+    segment.ends.push(position + length);
     appended += 1;
-    bytes += record.length;
+    bytes += length;
     changed.notify();
   }
 
@@ -153,13 +151,20 @@ export async function openDiskJobSpool(options: DiskJobSpoolOptions): Promise<Jo
     return undefined;
   }
 
-  /** Reads the records from `seq` on that are in `segment`, up to about `READ_CHUNK_BYTES`. */
-  async function readChunk(handle: FileHandle, segment: Segment, seq: number): Promise<{ chunk: Buffer; offsets: number[] }> {
+  /**
+   * Reads the records from `seq` on that are in `segment`, up to about `READ_CHUNK_BYTES`, into
+   * `scratch` when it is large enough (else into a new buffer, which the caller keeps as its next
+   * scratch). Decrypting copies every frame out of the chunk, so one reader reuses one buffer for
+   * the whole job instead of allocating a frame-sized buffer per read.
+   */
+  async function readChunk(handle: FileHandle, segment: Segment, seq: number, scratch: Buffer | undefined): Promise<{ chunk: Buffer; buffer: Buffer; offsets: number[] }> {
     const first = seq - segment.firstSeq;
     const start = startOf(segment, first);
     let last = first;
     while (last + 1 < segment.ends.length && segment.ends[last + 1]! - start <= READ_CHUNK_BYTES) last += 1;
-    const chunk = Buffer.allocUnsafe(segment.ends[last]! - start);
+    const size = segment.ends[last]! - start;
+    const buffer = scratch && scratch.length >= size ? scratch : Buffer.allocUnsafe(size);
+    const chunk = buffer.subarray(0, size);
     let filled = 0;
     while (filled < chunk.length) {
       const { bytesRead } = await handle.read(chunk, filled, chunk.length - filled, start + filled);
@@ -168,7 +173,7 @@ export async function openDiskJobSpool(options: DiskJobSpoolOptions): Promise<Jo
     }
     const offsets = [0];
     for (let index = first; index <= last; index += 1) offsets.push(segment.ends[index]! - start);
-    return { chunk, offsets };
+    return { chunk, buffer, offsets };
   }
 
   function checkReadable(seq: number): void {
@@ -180,6 +185,7 @@ export async function openDiskJobSpool(options: DiskJobSpoolOptions): Promise<Jo
     if (!Number.isSafeInteger(fromSeq) || fromSeq < 0) throw ioError(`cannot read from seq ${fromSeq}: not a sequence number`);
     let seq = fromSeq;
     let source: { segment: Segment; handle: FileHandle } | undefined;
+    let scratch: Buffer | undefined;
     try {
       while (!signal?.aborted) {
         checkReadable(seq);
@@ -196,7 +202,8 @@ export async function openDiskJobSpool(options: DiskJobSpoolOptions): Promise<Jo
               throw ioError(`cannot open segment ${segment.path} for frame ${seq}`, error);
             }
           }
-          const { chunk, offsets } = await readChunk(source.handle, segment, seq);
+          const { chunk, buffer, offsets } = await readChunk(source.handle, segment, seq, scratch);
+          scratch = buffer;
           for (let index = 0; index + 1 < offsets.length; index += 1) {
             if (signal?.aborted) return;
             checkReadable(seq);

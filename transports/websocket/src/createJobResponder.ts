@@ -35,6 +35,9 @@ export interface JobResponderOptions {
 // Internal control-flow markers, never seen outside this file.
 const INTERRUPTED = new Error('relay connection interrupted');
 const FINISHED = new Error('job finished');
+// The reason every read of the frame source is stopped with. Readers only look at `aborted`; a
+// shared reason spares building a DOMException (with its stack) for each job.
+const READ_STOPPED = new Error('frame source read stopped');
 
 function isLastFrame(data: Uint8Array): boolean {
   const { type } = readFrameHeader(data);
@@ -81,7 +84,7 @@ export function createJobResponder(options: JobResponderOptions): JobResponder {
   const finish = (): void => {
     if (finished || failure) return;
     finished = true;
-    readAbort?.abort();
+    readAbort?.abort(READ_STOPPED);
     notify();
     options.onFinished();
     // Acknowledgements already received reach the source before the host hears the job is delivered.
@@ -121,7 +124,7 @@ export function createJobResponder(options: JobResponderOptions): JobResponder {
         if (error === INTERRUPTED || (abort.signal.aborted && (finished || failure !== undefined || gen !== generation))) continue;
         throw error;
       } finally {
-        abort.abort();
+        abort.abort(READ_STOPPED);
       }
     }
   };
@@ -157,13 +160,13 @@ export function createJobResponder(options: JobResponderOptions): JobResponder {
       running = true;
       nextSeq = from;
       if (lastSeq !== undefined && from <= lastSeq) lastSeq = undefined;
-      readAbort?.abort();
+      readAbort?.abort(READ_STOPPED);
       notify();
     },
     interrupt() {
       generation++;
       running = false;
-      readAbort?.abort();
+      readAbort?.abort(READ_STOPPED);
       notify();
     },
     credit(seq) {
@@ -184,7 +187,7 @@ export function createJobResponder(options: JobResponderOptions): JobResponder {
     fail(error) {
       if (finished || failure) return;
       failure = error;
-      readAbort?.abort();
+      readAbort?.abort(READ_STOPPED);
       notify();
       options.onFinished();
       settle?.reject(error);

@@ -1,8 +1,10 @@
 import {
   RELAY_GATEWAY_PATH,
+  corkForTick,
   encodeRelayMessage,
   parseRelayMessage,
   relayAuthPayload,
+  type Corkable,
   type GatewayMessage,
   type RelayMessage,
 } from '@causeway/protocol';
@@ -60,14 +62,25 @@ export async function openRelayLink(options: RelayLinkOptions): Promise<RelayLin
     }
   };
 
+  // The TCP socket under each WebSocket, so messages sent in one tick (an accept, a small job's
+  // frames) leave in one write rather than one syscall each.
+  const rawSockets = new WeakMap<WebSocket, Corkable>();
+  const cork = (ws: WebSocket): void => {
+    const raw = rawSockets.get(ws);
+    if (raw) corkForTick(raw);
+  };
+
   const sendControl = (ws: WebSocket, message: GatewayMessage): void => {
-    if (ws.readyState === WebSocket.OPEN) ws.send(encodeRelayMessage(message));
+    if (ws.readyState !== WebSocket.OPEN) return;
+    cork(ws);
+    ws.send(encodeRelayMessage(message));
   };
 
   const sendFrame = (message: Buffer): Promise<void> =>
     new Promise<void>((resolve, reject) => {
       const ws = socket;
       if (!ws || ws.readyState !== WebSocket.OPEN) return reject(new Error('no open relay connection'));
+      cork(ws);
       ws.send(message, { binary: true }, (error) => (error ? reject(error) : resolve()));
       // Below the high-water mark, go on at once; above it, wait until ws has written this message.
       if (ws.bufferedAmount < SEND_HIGH_WATER_BYTES) resolve();
@@ -136,6 +149,7 @@ export async function openRelayLink(options: RelayLinkOptions): Promise<RelayLin
     new Promise<void>((resolve, reject) => {
       const ws = new WebSocket(endpoint, { handshakeTimeout: settings.handshakeTimeoutMs, maxPayload: MAX_RELAY_MESSAGE_BYTES, perMessageDeflate: false });
       dialling = ws;
+      ws.on('upgrade', (response) => rawSockets.set(ws, response.socket));
       let ready = false;
       let refusal: CausewayError | undefined;
       const timer = setTimeout(() => {
