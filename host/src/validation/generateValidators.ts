@@ -17,7 +17,7 @@ export const precompiledSchemas = {
   validateRelayJob: RelayJobSchema,
 } as const;
 
-const NOTICE = "// Do not edit: `node host/dist/validation/writeValidators.js` rewrites it; generateValidators.test.ts fails when it drifts.";
+const NOTICE = "// Do not edit: `node host/dist/cli/writeValidators.js` rewrites it; generateValidators.test.ts fails when it drifts.";
 
 /** One ES module holding the ajv standalone code of `schema`, exported as `exportName`. */
 function standaloneModuleSource(schema: object, exportName: string, from: string, depth: number): string {

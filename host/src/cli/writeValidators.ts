@@ -3,9 +3,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateValidators } from './generateValidators.js';
+import { generateValidators } from '../validation/generateValidators.js';
 
-// Runs from host/dist/validation; the generated files live in host/src/validation/generated.
+// Runs from host/dist/cli (`npm run validators:write` / `validators:check`); the generated files live in host/src/validation/generated.
 const folder = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'validation', 'generated');
 const check = process.argv.includes('--check');
 let stale = 0;
@@ -19,7 +19,7 @@ for (const { path: relative, source } of generateValidators()) {
   }
   if (current === source) continue;
   if (check) {
-    process.stderr.write(`host/src/validation/generated/${relative} is stale: run node host/dist/validation/writeValidators.js\n`);
+    process.stderr.write(`host/src/validation/generated/${relative} is stale: run npm run validators:write\n`);
     stale++;
   } else {
     mkdirSync(dirname(path), { recursive: true });
