@@ -4,4 +4,5 @@ export { createFrameEncoder, createFrameDecoder, type FrameEncoder, type FrameDe
 export { keyIdOf, encryptForGateway, openForGateway, sealWithDataKey, openWithDataKey, type HybridEnvelopeDocLike, type SealedEnvelopeLike } from './envelope.js';
 export { toJobParameter, fromJobParameter } from './parameters.js';
 export { corkForTick, type Corkable } from './corkForTick.js';
+export { createResultReader, type ResultReader, type ResultReaderControl } from './createResultReader.js';
 export { RELAY_GATEWAY_PATH, RELAY_CLOSE_REFUSED, RELAY_CLOSE_REPLACED, MAX_RELAY_JOB_ID_BYTES, relayAuthPayload, encodeRelayMessage, parseGatewayMessage, parseRelayMessage, packJobFrame, unpackJobFrame, type GatewayMessage, type RelayMessage, type HelloMessage, type AuthMessage, type AcceptMessage, type ChallengeMessage, type ReadyMessage, type RefusedMessage, type JobMessage, type ResumeMessage, type CreditMessage, type AckMessage, type DoneMessage, type CancelMessage } from './relayMessages.js';
