@@ -65,12 +65,26 @@ function latencyWorkload(name, target) {
           const a = [];
           const b = [];
           const b2 = [];
+          // CPU per query: the host child's over the run (it only works for B and B2), and this
+          // process's (relay + client) over B's queries alone.
+          await causeway.hostChild.resetPeak();
+          let relayClientCpuUs = 0;
           for (let i = 0; i < options.queries; i++) {
             a.push(await timeOne(() => direct.query(text, [key(i)])));
+            const cpu = process.cpuUsage();
             b.push(await timeOne(() => viaCauseway(key(i))));
+            const used = process.cpuUsage(cpu);
+            relayClientCpuUs += used.user + used.system;
             if (compareTwo) b2.push(await timeOne(() => viaTwoRequests(key(i))));
           }
-          const figures = { run };
+          const host = await causeway.hostChild.peak();
+          const figures = {
+            run,
+            hostCpuMsPerQuery: round((host.cpuUserMs + host.cpuSystemMs) / (options.queries * (compareTwo ? 2 : 1)), 3),
+            relayClientCpuMsPerQuery: round(relayClientCpuUs / 1000 / options.queries, 3),
+            // The kernel's part of the host's CPU: socket reads and writes (loopback delivery runs in the writer's call).
+            hostCpuSystemShare: round(host.cpuSystemMs / (host.cpuUserMs + host.cpuSystemMs), 2),
+          };
           for (const p of PERCENTILES) {
             figures[`directP${p}Ms`] = round(percentile(a, p), 3);
             figures[`causewayP${p}Ms`] = round(percentile(b, p), 3);
@@ -83,7 +97,10 @@ function latencyWorkload(name, target) {
           figures.directMeanMs = round(a.reduce((x, y) => x + y, 0) / a.length, 3);
           figures.causewayMeanMs = round(b.reduce((x, y) => x + y, 0) / b.length, 3);
           runs.push(figures);
-          log(`run ${run}/${options.runs}  p50 A ${figures.directP50Ms} ms, B ${figures.causewayP50Ms} ms; p99 A ${figures.directP99Ms} ms, B ${figures.causewayP99Ms} ms`);
+          log(
+            `run ${run}/${options.runs}  p50 A ${figures.directP50Ms} ms, B ${figures.causewayP50Ms} ms; p99 A ${figures.directP99Ms} ms, B ${figures.causewayP99Ms} ms;` +
+              ` CPU per B query: host ${figures.hostCpuMsPerQuery} ms (kernel ${Math.round(figures.hostCpuSystemShare * 100)} %), relay + client ${figures.relayClientCpuMsPerQuery} ms`,
+          );
         }
       } finally {
         await direct.close();
@@ -99,6 +116,7 @@ function latencyWorkload(name, target) {
         directMs: byPercentile('direct'),
         causewayMs: byPercentile('causeway'),
         addedMs: byPercentile('added'),
+        cpuMsPerQuery: { host: over('hostCpuMsPerQuery'), relayAndClient: over('relayClientCpuMsPerQuery'), hostSystemShare: over('hostCpuSystemShare') },
         ...(options['two-requests'] > 0
           ? {
               twoRequestsMs: byPercentile('twoRequests'),
@@ -126,6 +144,7 @@ function latencyWorkload(name, target) {
         '',
         formatTable(rows),
         '',
+        `CPU per B query (ms): host ${cell(report.cpuMsPerQuery.host)}, relay + client ${cell(report.cpuMsPerQuery.relayAndClient)}`,
         `targets: added p50 <= ${report.targets.addedP50Ms} ms, p99 <= ${report.targets.addedP99Ms} ms`,
         ...(report.ratios ? ['', `same-run B2/B: ${PERCENTILES.map((p) => `p${p} ${cell(report.ratios[`twoRequests_vs_oneExchange_p${p}`])}`).join(', ')}`] : []),
       ].join('\n');

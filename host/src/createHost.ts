@@ -85,11 +85,14 @@ export function createHost(options: HostOptions): Host {
   const running = new Map<string, RunningJob>();
   const jobsDone = new Set<Promise<JobReport>>();
 
+  async function loadConfig(): Promise<ResolvedConfig> {
+    config ??= options.configFile ? await loadConfigFile(options.configFile) : parseConfig(options.config, { baseDir: options.baseDir ?? process.cwd() });
+    return config;
+  }
+
   async function prepare(): Promise<{ config: ResolvedConfig; runtime: PluginRuntime; checked: CheckedSettings }> {
     if (config && runtime && checked) return { config, runtime, checked };
-    config = options.configFile
-      ? await loadConfigFile(options.configFile)
-      : parseConfig(options.config, { baseDir: options.baseDir ?? process.cwd() });
+    config = await loadConfig();
     const discovery = await discoverPlugins(ajv, { searchPaths: config.plugins.searchPaths });
     for (const failure of discovery.failures) {
       logger.error({ code: failure.error.code, file: failure.manifestFile, err: failure.error.message }, 'plugin manifest refused');
@@ -156,18 +159,22 @@ export function createHost(options: HostOptions): Host {
       if (state !== 'new') throw new CausewayError('CW_INTERNAL', `host cannot start: it is ${state}`);
       state = 'starting';
       try {
+        // The key file's scrypt (by design the slowest step of a start) runs on libuv's thread pool
+        // while this thread discovers, checks and loads the plugins; its outcome is awaited below.
+        const keysOpening = openKeys(await loadConfig());
+        keysOpening.catch(() => undefined);
         const { config: cfg, runtime: plugins, checked: settings } = await prepare();
-        const keys = await openKeys(cfg);
-        if (!vault) {
-          vault = createCredentialVault(keys);
-          for (const [id, ds] of Object.entries(cfg.dataSources)) if (ds.auth.secret) vault.store(id, ds.auth.secret);
-        }
         const sources = registry(cfg, settings, plugins);
         const spooler: Spooler = await plugins.use(cfg.spooler.plugin, 'spooler');
         // Auth providers hold keytabs, signing keys and client certificates: a bad one fails the
         // start, not the first job of the day.
         for (const id of new Set(Object.values(cfg.dataSources).map((ds) => ds.auth.provider))) await plugins.use(id, 'auth-provider');
         const transport = await plugins.use(cfg.relay.transport, 'relay-transport');
+        const keys = await keysOpening;
+        if (!vault) {
+          vault = createCredentialVault(keys);
+          for (const [id, ds] of Object.entries(cfg.dataSources)) if (ds.auth.secret) vault.store(id, ds.auth.secret);
+        }
         const slots = createJobSlots(cfg.limits.concurrentJobs);
         const services = {
           plugins,

@@ -1,5 +1,8 @@
 import { CausewayError, type Column, type Row, type Value } from '@causeway/sdk';
-import { Packr } from 'msgpackr';
+// The plain entry (as 'msgpackr/pack' resolves on Node): the package's Node entry also loads a native
+// string extractor for unpacking, ~20 ms of every host start for decoding the host never does.
+// Processes that decode frames (relay and cluster clients) import 'msgpackr' to switch it on.
+import { Packr } from 'msgpackr/pack';
 import type { FrameEncodingName } from './frame.js';
 
 const packr = new Packr({ useRecords: false, mapsAsObjects: true, int64AsType: 'bigint', variableMapSize: true });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { createFrameEncoder, readFrameHeader, unpackJobFrame, type RelayMessage } from '@causeway/protocol';
+import { corkForTick, createFrameEncoder, readFrameHeader, unpackJobFrame, type RelayMessage } from '@causeway/protocol';
 import type { ErrorCode, Logger } from '@causeway/sdk';
 import { encodeLengthPrefixed } from './lengthPrefixedFrames.js';
 
@@ -57,7 +57,16 @@ interface Job {
   flushScheduled: boolean;
   offlineTimer: NodeJS.Timeout | undefined;
   unclaimedTimer: NodeJS.Timeout | undefined;
+  /** Sends the reader's headers alone if no frame has come to carry them (see HEADERS_ALONE_AFTER_MS). */
+  headersTimer: NodeJS.Timeout | undefined;
 }
+
+/**
+ * A results response's headers go out with its first frame, one write fewer per query; when no
+ * frame has come by this time (a long query) they go alone, so the client knows the job is under
+ * way and its HTTP client's header timeout does not run out.
+ */
+export const HEADERS_ALONE_AFTER_MS = 20;
 
 /** What the router needs to know. */
 export interface JobRouterOptions {
@@ -105,8 +114,10 @@ export function createJobRouter(options: JobRouterOptions): JobRouter {
   const clearTimers = (job: Job): void => {
     clearTimeout(job.offlineTimer);
     clearTimeout(job.unclaimedTimer);
+    clearTimeout(job.headersTimer);
     job.offlineTimer = undefined;
     job.unclaimedTimer = undefined;
+    job.headersTimer = undefined;
   };
 
   const forget = (job: Job): void => {
@@ -165,7 +176,11 @@ export function createJobRouter(options: JobRouterOptions): JobRouter {
 
   const pump = (job: Job): void => {
     const res = job.reader;
-    if (!res) return;
+    if (!res || job.pending.length === 0) return;
+    // The headers (if still held) and every frame ready in this tick leave in one write.
+    clearTimeout(job.headersTimer);
+    job.headersTimer = undefined;
+    corkForTick(res);
     while (job.pending.length > 0) {
       const { seq, chunk } = job.pending.shift()!;
       job.nextWrite = seq + 1;
@@ -228,6 +243,12 @@ export function createJobRouter(options: JobRouterOptions): JobRouter {
     job.reader = res;
     clearTimeout(job.unclaimedTimer);
     job.unclaimedTimer = undefined;
+    // The caller writes the head right after attaching; it is sent with the first frame (pump) or alone after a while.
+    job.headersTimer = setTimeout(() => {
+      job.headersTimer = undefined;
+      if (!res.writableEnded && !res.destroyed) res.flushHeaders();
+    }, HEADERS_ALONE_AFTER_MS);
+    job.headersTimer.unref();
     res.on('close', () => {
       if (jobs.get(job.jobId) !== job) return;
       if (job.nextWrite > (job.lastSeq ?? Infinity)) {
@@ -264,6 +285,7 @@ export function createJobRouter(options: JobRouterOptions): JobRouter {
         flushScheduled: false,
         offlineTimer: undefined,
         unclaimedTimer: undefined,
+        headersTimer: undefined,
       };
       jobs.set(jobId, job);
       if (reader) attach(job, reader);

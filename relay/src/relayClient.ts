@@ -1,3 +1,6 @@
+// msgpackr's Node entry switches on its native string extractor for the frames decoded here (the
+// protocol package imports the plain entry, so a host never loads it).
+import 'msgpackr';
 import { encryptForGateway, toJobParameter } from '@causeway/protocol';
 import { CausewayError, isErrorCode, type Value } from '@causeway/sdk';
 import { readLengthPrefixed } from './lengthPrefixedFrames.js';

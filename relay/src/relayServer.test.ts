@@ -15,6 +15,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createRelayClient } from './relayClient.js';
 import { createRelayServer, type RelayServer, type RelayServerOptions } from './relayServer.js';
+import { HEADERS_ALONE_AFTER_MS } from './jobRouter.js';
+import { connect as connectTcp } from 'node:net';
 
 const TOKEN = 'test-token-0123456789';
 
@@ -375,6 +377,51 @@ describe('one exchange per query (run)', () => {
     const body = Buffer.from(await res.arrayBuffer());
     const expected = Buffer.concat(frames.map((f) => Buffer.concat([Buffer.from([0, 0, (f.length >> 8) & 0xff, f.length & 0xff]), f])));
     expect(body.equals(expected)).toBe(true);
+  });
+
+  it('sends the response head with the first frames in one write, or alone when the gateway is slow to answer', async () => {
+    const relay = await startRelay();
+    const gw = await authenticatedGateway(relay);
+    // A raw HTTP exchange, so what arrives in each TCP read can be seen.
+    const exchange = async (): Promise<{ chunks: Array<{ at: number; data: Buffer }>; sentAt: number; done: Promise<void> }> => {
+      const { port } = new URL(relay.url);
+      const socket = connectTcp(Number(port), '127.0.0.1');
+      await new Promise((resolve) => socket.once('connect', resolve));
+      const body = JSON.stringify({ dataSource: 'pg', query: { text: 'select 1' } });
+      const chunks: Array<{ at: number; data: Buffer }> = [];
+      socket.on('data', (data: Buffer) => chunks.push({ at: Date.now(), data }));
+      const done = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      const sentAt = Date.now();
+      socket.write(
+        `POST /v1/gateways/gw-1/jobs HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${TOKEN}\r\naccept: application/octet-stream\r\n` +
+          `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      );
+      return { chunks, sentAt, done };
+    };
+
+    // A quick gateway: the head and the frames leave together.
+    const quick = await exchange();
+    const quickJob = await gw.next('job');
+    gw.send({ type: 'accept', jobId: quickJob.jobId });
+    for (const frame of resultFrames(1)) gw.send(packJobFrame(quickJob.jobId, frame));
+    await quick.done;
+    const first = quick.chunks[0]!.data;
+    const headEnd = first.indexOf('\r\n\r\n');
+    expect(first.subarray(0, 15).toString()).toBe('HTTP/1.1 200 OK');
+    expect(headEnd).toBeGreaterThan(0);
+    expect(first.length).toBeGreaterThan(headEnd + 4); // frames in the same read as the head
+
+    // A slow gateway: the head comes alone after HEADERS_ALONE_AFTER_MS, the frames later.
+    const slow = await exchange();
+    const slowJob = await gw.next('job');
+    while (slow.chunks.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(slow.chunks[0]!.at - slow.sentAt).toBeGreaterThanOrEqual(HEADERS_ALONE_AFTER_MS - 2);
+    expect(slow.chunks[0]!.data.toString().endsWith('\r\n\r\n')).toBe(true);
+    expect(slow.chunks[0]!.data.toString()).toContain(`x-causeway-job-id: ${slowJob.jobId}`);
+    gw.send({ type: 'accept', jobId: slowJob.jobId });
+    for (const frame of resultFrames(1)) gw.send(packJobFrame(slowJob.jobId, frame));
+    await slow.done;
+    expect(Buffer.concat(slow.chunks.map((c) => c.data)).length).toBeGreaterThan(slow.chunks[0]!.data.length);
   });
 
   it('falls back to submit + GET results when the relay answers 202 (a relay without the single exchange)', async () => {

@@ -155,10 +155,10 @@ export function createRelayServer(options: RelayServerOptions): RelayServer {
         if (wantsResultsStream(req)) {
           // One exchange per query: this response is the job's results stream. The router writes
           // nothing before submit returns (frames and failures come from I/O and timers), so the
-          // headers, with the job id the relay just assigned, still go first.
+          // headers, with the job id the relay just assigned, still go first: with the first frame,
+          // or alone when none has come shortly (the router's HEADERS_ALONE_AFTER_MS).
           const jobId = router.submit(id, body.value as Record<string, unknown>, res);
           res.writeHead(200, { ...RESULTS_HEADERS, [JOB_ID_HEADER]: jobId });
-          res.flushHeaders();
           return;
         }
         const jobId = router.submit(id, body.value as Record<string, unknown>);
@@ -171,7 +171,6 @@ export function createRelayServer(options: RelayServerOptions): RelayServer {
         if (state === 'unknown') return sendError(res, 404, 'CW_JOB_INVALID', `job ${id} is unknown to this relay (never submitted, or already finished)`);
         if (state === 'attached') return sendError(res, 409, 'CW_RELAY_PROTOCOL', `job ${id} already has a results reader`);
         res.writeHead(200, RESULTS_HEADERS);
-        res.flushHeaders();
         router.attachReader(id, res);
         return;
       }

@@ -30,13 +30,13 @@ const FAKE_TRANSPORT = `export default Object.freeze({
 `;
 
 /** A delivery the test controls: it can be revoked, and records what the host answered. */
-function delivery(jobId: string, text: string) {
+function delivery(jobId: string, text: string, options?: Record<string, unknown>) {
   const revoke = new AbortController();
   const frames: Uint8Array[] = [];
   let respondError: unknown;
   const d: JobDelivery = {
     jobId,
-    body: { jobId, dataSource: 'pg', query: { text } },
+    body: { jobId, dataSource: 'pg', query: { text }, ...(options ? { options } : {}) },
     revoked: revoke.signal,
     async respond(source: FrameSource) {
       try {
@@ -139,6 +139,23 @@ describe('the host with a clustering transport', () => {
     const decoder = createFrameDecoder();
     const decoded = second.frames.map((f) => decoder.decode(f));
     expect(decoded.find((f) => f.type === 'batch')).toMatchObject({ rows: [[42]] });
+  });
+
+  it('cuts a connector batch of wide rows into frames near 128 KiB, every row delivered once and in order', async () => {
+    // 3,000 rows of ~1 KB in one connector batch: ~3 MB that used to become a single frame.
+    const job = delivery('wide-rows-1', "select g, repeat(md5(g::text), 32) as wide from generate_series(1, 3000) g", { batchRows: 3000 });
+    hooks.handler!.onJob(job.delivery);
+    await waitFor(() => reports.some((r) => r.jobId === 'wide-rows-1'), 20_000, 'the job');
+    expect(reports.find((r) => r.jobId === 'wide-rows-1')?.outcome).toBe('ok');
+    const decoder = createFrameDecoder();
+    const decoded = job.frames.map((f) => decoder.decode(f));
+    const rows = decoded.flatMap((f) => (f.type === 'batch' ? f.rows : []));
+    const batches = job.frames.filter((_, i) => decoded[i]!.type === 'batch');
+    expect(rows.map((r) => r[0])).toEqual(Array.from({ length: 3000 }, (_, i) => i + 1));
+    expect(batches.length).toBeGreaterThan(15);
+    // The first frame (256 rows, before any size is known) may pass the target; the others stay near it.
+    for (const frame of batches.slice(1, -1)) expect(frame.byteLength).toBeGreaterThan(100 * 1024);
+    for (const frame of batches.slice(1)) expect(frame.byteLength).toBeLessThanOrEqual(136 * 1024);
   });
 
   it('closes the link before it aborts running jobs when it stops', async () => {

@@ -1,5 +1,5 @@
 import type { Logger } from '@causeway/sdk';
-import type { SessionPool } from '@causeway/sdk/connectors';
+import { corkForTick, type SessionPool } from '@causeway/sdk/connectors';
 import type pg from 'pg';
 import { sqlState } from './mapPgError.js';
 
@@ -11,6 +11,7 @@ export function pgSessionPool(pool: pg.Pool, logger: Logger): SessionPool<pg.Poo
   return {
     async acquire() {
       const client = await pool.connect();
+      coalesceWrites(client);
       client.on('error', onLeasedError);
       return client;
     },
@@ -26,6 +27,22 @@ export function pgSessionPool(pool: pg.Pool, logger: Logger): SessionPool<pg.Poo
       return pool.idleCount;
     },
   };
+}
+
+const coalescing = new WeakSet<pg.PoolClient>();
+
+/**
+ * pg writes every protocol message with its own socket write: parse, bind, describe, flush and
+ * execute for a query, close and sync when a portal completes (eight syscalls for a one-row query).
+ * Corking the socket whenever data arrives holds the writes pg makes in answer (close and sync,
+ * the next execute) until that tick is done, so they leave together; `streamQuery` corks around
+ * the query's submission the same way. Installed once per session.
+ */
+function coalesceWrites(client: pg.PoolClient): void {
+  if (coalescing.has(client)) return;
+  coalescing.add(client);
+  const { stream } = client.connection;
+  stream.prependListener('data', () => corkForTick(stream));
 }
 
 /** True when a connect error means PostgreSQL refused the identity (its pool is then dropped). */

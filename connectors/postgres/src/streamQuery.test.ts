@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Socket } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { CausewayError, type Logger, type QueryRequest, type ResultPart } from '@causeway/sdk';
@@ -7,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { abortError, type PoolLease } from '@causeway/sdk/connectors';
 import { mapPgError } from './mapPgError.js';
 import { sendCancelRequest } from './sendCancelRequest.js';
+import { pgSessionPool } from './pgSessionPool.js';
 import { streamQuery, type StreamQueryOptions } from './streamQuery.js';
 
 const logger: Logger = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, child: () => logger };
@@ -43,9 +45,15 @@ describe('streamQuery', () => {
     };
   }
 
-  function run(text: string, batchRows: number, signal = new AbortController().signal, extra: Partial<StreamQueryOptions> = {}) {
+  function run(
+    text: string,
+    batchRows: number,
+    signal = new AbortController().signal,
+    extra: Partial<StreamQueryOptions> = {},
+    leased: Promise<PoolLease<pg.PoolClient>> = lease(),
+  ) {
     const request: QueryRequest = { text, parameters: [], signal, deadline: undefined, batchRows };
-    return lease().then((l) =>
+    return leased.then((l) =>
       streamQuery(l, request, {
         signal,
         abortError: () => abortError(signal.reason, undefined, '127.0.0.1:5432'),
@@ -84,6 +92,37 @@ describe('streamQuery', () => {
     expect(batches).toEqual([10, 10, 5]);
     expect(parts.at(-1)).toMatchObject({ rows: [[21, '21'], [22, '22'], [23, '23'], [24, '24'], [25, '25']] });
     expect(pool.idleCount).toBe(1);
+  });
+
+  it('sends a small query in two socket writes: parse to execute in one, close and sync in the other', async () => {
+    const sessions = pgSessionPool(pool, logger);
+    const client = await sessions.acquire();
+    const stream = client.connection.stream as Socket;
+    const writes: number[] = [];
+    const original = { write: stream._write.bind(stream), writev: stream._writev!.bind(stream) };
+    stream._write = (chunk: Buffer, encoding, cb) => {
+      writes.push(1);
+      original.write(chunk, encoding, cb);
+    };
+    stream._writev = (chunks, cb) => {
+      writes.push(chunks.length);
+      original.writev(chunks, cb);
+    };
+    try {
+      for (let i = 0; i < 3; i++) {
+        writes.length = 0;
+        const parts: ResultPart[] = [];
+        const leased = Promise.resolve({ session: client, release: () => undefined });
+        for await (const part of await run('select $1::int + 1 as n'.replace('$1', String(i)), 100, undefined, {}, leased)) parts.push(part);
+        expect(parts[1]).toEqual({ kind: 'rows', rows: [[i + 1]] });
+        // pg makes 8 writes (parse, bind, describe, flush, execute, flush; close, sync): two syscalls here.
+        expect(writes).toEqual([6, 2]);
+      }
+    } finally {
+      stream._write = original.write;
+      stream._writev = original.writev;
+      sessions.release(client, false);
+    }
   });
 
   it('yields only a schema for an empty result and for a statement without rows', async () => {

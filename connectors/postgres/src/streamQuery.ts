@@ -1,7 +1,7 @@
 import type { Logger, QueryRequest, ResultPart, Row } from '@causeway/sdk';
 import type { FieldDef, PoolClient } from 'pg';
 import Cursor from 'pg-cursor';
-import type { PoolLease } from '@causeway/sdk/connectors';
+import { corkForTick, type PoolLease } from '@causeway/sdk/connectors';
 import { isSessionLost, sqlState } from './mapPgError.js';
 import { toPgParameters } from './toPgParameters.js';
 import { columnForField, pgTypeParsers } from './typeMap.js';
@@ -52,9 +52,14 @@ export async function* streamQuery(lease: PoolLease<PoolClient>, request: QueryR
   let lostSession = false;
   let cancelSent = false;
   let cancelConsumed = false;
+  // The last batch came: pg-cursor hands it over only after the server's ReadyForQuery, so the
+  // portal is closed and the session idle; no close round trip (and no extra turn) is needed.
+  let completed = false;
   let finished: Promise<void> | undefined;
 
   let cursor: Cursor;
+  // Parse, bind, describe and the first execute (read below, in this same step) leave in one write.
+  corkForTick(lease.session.connection.stream);
   try {
     cursor = lease.session.query(new Cursor(request.text, toPgParameters(request.parameters) as unknown[], { rowMode: 'array', types: pgTypeParsers }));
   } catch (error) {
@@ -74,6 +79,7 @@ export async function* streamQuery(lease: PoolLease<PoolClient>, request: QueryR
           reject(error);
           return;
         }
+        if (rows.length < batchRows) completed = true;
         options.onFetch?.(rows.length);
         resolve({ rows: rows as Row[], fields: result.fields });
       });
@@ -102,7 +108,7 @@ export async function* streamQuery(lease: PoolLease<PoolClient>, request: QueryR
       }
       // A cancel that did not show up as 57014 may still hit the session's next statement.
       if (lostSession || (cancelSent && !cancelConsumed)) discard = true;
-      if (!discard && !failed) {
+      if (!discard && !failed && !completed) {
         if (!(await settles(cursor.close(), options.settleTimeoutMs))) {
           lease.session.connection.stream.destroy();
           discard = true;

@@ -1,5 +1,5 @@
 import { encryptForGateway } from '@causeway/protocol';
-import { createRelayServer, type RelayServer } from '@causeway/relay';
+import type { RelayServer } from '@causeway/relay';
 import type { GatewayConfig } from '@causeway/schemas';
 import type { Logger } from '@causeway/sdk';
 import { randomBytes } from 'node:crypto';
@@ -44,6 +44,8 @@ async function writePrivate(path: string, text: string): Promise<void> {
 }
 
 async function startRelay(port: number, token: string, logger: Logger): Promise<RelayServer> {
+  // Imported here: a host that is not the embedded set-up never loads the relay.
+  const { createRelayServer } = await import('@causeway/relay');
   const relay = createRelayServer({ port, clientTokens: [token], logger: logger.child({ component: 'relay' }) });
   try {
     await relay.start();

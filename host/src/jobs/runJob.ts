@@ -5,12 +5,16 @@ import type { DataSourceRegistry } from '../datasources/dataSourceRegistry.js';
 import type { PluginRuntime } from '../plugins/pluginRuntime.js';
 import { authenticate } from './authenticate.js';
 import { createJobFrameSource } from './jobFrameSource.js';
+import { createFrameSizer } from './createFrameSizer.js';
 import { createSmallResultSpool } from './createSmallResultSpool.js';
 import { parseJob } from './parseJob.js';
 import { secretStrings, toFrameError } from './toFrameError.js';
 
 /** Results up to this size stay in memory; larger ones go to the configured spooler (see createSmallResultSpool). */
 const SMALL_RESULT_BYTES = 64 * 1024;
+
+/** Row frames aim at this size (see createFrameSizer): large enough that per-frame costs stay small, small enough to keep frame-sized buffers cheap. */
+const FRAME_TARGET_BYTES = 128 * 1024;
 
 /** What the host lends the pipeline. */
 export interface JobServices {
@@ -53,6 +57,7 @@ export async function runJob(services: JobServices, delivery: JobDelivery, contr
   const source = createJobFrameSource(spool);
   let seq = 0;
   let encoder = createFrameEncoder('msgpack');
+  const sizer = createFrameSizer(FRAME_TARGET_BYTES);
   let delivered: Promise<void> | undefined;
   const deliver = () => {
     if (!delivered) {
@@ -123,14 +128,21 @@ export async function runJob(services: JobServices, delivery: JobDelivery, contr
         continue;
       }
       if (seq === 0) throw new CausewayError('CW_INTERNAL', `connector "${ds.connector}" yielded rows before a schema`);
-      const frame = encoder.rows(seq, part.rows);
-      report.rows += part.rows.length;
-      report.bytes += frame.byteLength;
-      if (report.bytes > services.limits.maxResultBytes) {
-        throw new CausewayError('CW_RESULT_TOO_LARGE', `the result passed the gateway's maximum of ${services.limits.maxResultBytes} bytes`);
+      // A connector's batch becomes one or more frames near FRAME_TARGET_BYTES each.
+      for (let from = 0; from < part.rows.length; ) {
+        const count = sizer.next(part.rows.length - from);
+        const rows = from === 0 && count === part.rows.length ? part.rows : part.rows.slice(from, from + count);
+        from += count;
+        const frame = encoder.rows(seq, rows);
+        sizer.observe(count, frame.byteLength);
+        report.rows += count;
+        report.bytes += frame.byteLength;
+        if (report.bytes > services.limits.maxResultBytes) {
+          throw new CausewayError('CW_RESULT_TOO_LARGE', `the result passed the gateway's maximum of ${services.limits.maxResultBytes} bytes`);
+        }
+        await spool.append({ seq, data: frame });
+        seq++;
       }
-      await spool.append({ seq, data: frame });
-      seq++;
     }
     timings.executeMs = clock.now() - t;
     await spool.seal();

@@ -14,3 +14,4 @@ export {
 export { trackDataSources } from './trackDataSources.js';
 export { runOnLease, type RunOnLeaseOptions } from './runOnLease.js';
 export { classifyNetworkError, connectError, connectionLostError, type NetworkFailure, type ConnectTarget } from './networkError.js';
+export { corkForTick, type Corkable } from './corkForTick.js';

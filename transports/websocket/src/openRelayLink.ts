@@ -26,6 +26,13 @@ export interface RelayLinkOptions {
 
 /** Sending waits for the socket to drain past this many buffered bytes. */
 const SEND_HIGH_WATER_BYTES = 1024 * 1024;
+
+/**
+ * A job's accept goes with its first frame (one write and one wake-up of the relay fewer per small
+ * job) or alone after this long, so the relay soon knows a slow job was taken. Frames never wait
+ * for it: the first one sends it ahead of itself.
+ */
+export const ACCEPT_ALONE_AFTER_MS = 10;
 /** The largest message the transport accepts from the relay (a job document). */
 const MAX_RELAY_MESSAGE_BYTES = 16 * 1024 * 1024;
 
@@ -86,8 +93,29 @@ export async function openRelayLink(options: RelayLinkOptions): Promise<RelayLin
       if (ws.bufferedAmount < SEND_HIGH_WATER_BYTES) resolve();
     });
 
+  // Accepts not sent yet, by job id, with the connection they answer (see ACCEPT_ALONE_AFTER_MS).
+  const heldAccepts = new Map<string, { ws: WebSocket; timer: NodeJS.Timeout }>();
+  const sendAccept = (jobId: string): void => {
+    const held = heldAccepts.get(jobId);
+    if (!held) return;
+    heldAccepts.delete(jobId);
+    clearTimeout(held.timer);
+    // An accept meant for a connection that is gone is not sent: the reconnect accepts held jobs anew.
+    if (held.ws === socket) sendControl(held.ws, { type: 'accept', jobId });
+  };
+  const dropAccept = (jobId: string): void => {
+    clearTimeout(heldAccepts.get(jobId)?.timer);
+    heldAccepts.delete(jobId);
+  };
+  const holdAccept = (ws: WebSocket, jobId: string): void => {
+    dropAccept(jobId);
+    const timer = setTimeout(() => sendAccept(jobId), ACCEPT_ALONE_AFTER_MS);
+    timer.unref();
+    heldAccepts.set(jobId, { ws, timer });
+  };
+
   const onJob = (ws: WebSocket, jobId: string, body: unknown): void => {
-    sendControl(ws, { type: 'accept', jobId });
+    holdAccept(ws, jobId);
     const known = jobs.get(jobId);
     if (known) {
       // A redelivery after a reconnect: the relay never saw the accept, so it holds no frame yet.
@@ -98,8 +126,12 @@ export async function openRelayLink(options: RelayLinkOptions): Promise<RelayLin
       jobId,
       body,
       logger,
-      send: sendFrame,
+      send: (message) => {
+        sendAccept(jobId);
+        return sendFrame(message);
+      },
       onFinished: () => {
+        dropAccept(jobId);
         if (jobs.get(jobId) === responder) jobs.delete(jobId);
       },
     });
@@ -139,6 +171,7 @@ export async function openRelayLink(options: RelayLinkOptions): Promise<RelayLin
   const lost = (error: Error): void => {
     clearInterval(idleTimer);
     socket = undefined;
+    for (const jobId of [...heldAccepts.keys()]) dropAccept(jobId);
     for (const job of jobs.values()) job.interrupt();
     if (closed) return;
     scheduleReconnect(error);

@@ -16,6 +16,7 @@ import { createRelayClient, createRelayServer, type RelayServer, type RelayServe
 import type { FrameSource, JobDelivery, Logger, RelayHandler, RelayLink, RelaySession, RelayState, RelayTransport } from '@causeway/sdk';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { ACCEPT_ALONE_AFTER_MS } from './openRelayLink.js';
 import { websocketTransport } from './websocketTransport.js';
 
 const TOKEN = 'client-token-abcdef';
@@ -464,6 +465,42 @@ describe('websocket transport against a scripted relay', () => {
     second.ws.send(encodeRelayMessage({ type: 'ack', jobId: job.jobId, seq: 7 }));
     await host.responses.get(job.jobId);
     expect(host.logs.get(job.jobId)!.acks).toEqual([7]);
+  });
+
+  it('sends a job\'s accept right ahead of its first frame, or alone once the job has been quiet a while', async () => {
+    const relay = await fakeRelay();
+    let produceLater: (() => void) | undefined;
+    const host = fakeHost((log, delivery) => {
+      const produce = () => {
+        log.append(resultFrames(1));
+        log.seal();
+      };
+      if (delivery.jobId === 'job-quick') produce();
+      else produceLater = produce;
+    });
+    const link = await (await transportFor(relay.url)).connect(session(), host.handler);
+    links.push(link);
+    await relay.waitFor(1);
+    const conn = relay.connections[0]!;
+    const send = (jobId: string) => {
+      conn.ws.send(encodeRelayMessage({ type: 'job', jobId, body: { jobId, dataSource: 'pg', query: { text: 'select 1' } } }));
+      conn.ws.send(encodeRelayMessage({ type: 'credit', jobId, untilSeq: 100 }));
+    };
+
+    send('job-quick');
+    await until(() => conn.inbox.filter((m) => m.type === 'frame').length === 3, 'the quick job\'s frames');
+    const quick = conn.inbox.slice(conn.inbox.findIndex((m) => m.type === 'accept'));
+    expect(quick.map((m) => m.type)).toEqual(['accept', 'frame', 'frame', 'frame']);
+
+    const sentAt = Date.now();
+    send('job-slow');
+    await until(() => conn.inbox.filter((m) => m.type === 'accept').length === 2, 'the slow job\'s accept');
+    expect(Date.now() - sentAt).toBeGreaterThanOrEqual(ACCEPT_ALONE_AFTER_MS - 2);
+    expect(conn.inbox.at(-1)).toMatchObject({ type: 'accept', jobId: 'job-slow' });
+    produceLater!();
+    await until(() => conn.inbox.filter((m) => m.type === 'frame').length === 6, 'the slow job\'s frames');
+    // One accept per job, never repeated by the frames that followed.
+    expect(conn.inbox.filter((m) => m.type === 'accept').map((m) => (m as { jobId: string }).jobId)).toEqual(['job-quick', 'job-slow']);
   });
 
   it('keeps the connection after a malformed relay message', async () => {

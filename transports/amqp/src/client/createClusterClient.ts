@@ -1,3 +1,6 @@
+// msgpackr's Node entry switches on its native string extractor for the frames decoded here (the
+// protocol package imports the plain entry, so a host never loads it).
+import 'msgpackr';
 import { encryptForGateway, keyIdOf, toJobParameter } from '@causeway/protocol';
 import { CausewayError, type ClusterStatus, type Logger, type Value } from '@causeway/sdk';
 import { randomBytes } from 'node:crypto';

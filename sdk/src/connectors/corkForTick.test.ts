@@ -25,20 +25,24 @@ async function socketPair(): Promise<{ client: Socket; server: Socket }> {
   return { client, server };
 }
 
+function countWrites(socket: Socket): { writev: number; write: number } {
+  const counts = { writev: 0, write: 0 };
+  const original = { writev: socket._writev!.bind(socket), write: socket._write.bind(socket) };
+  socket._writev = (chunks, cb) => {
+    counts.writev++;
+    original.writev(chunks, cb);
+  };
+  socket._write = (chunk, encoding, cb) => {
+    counts.write++;
+    original.write(chunk, encoding, cb);
+  };
+  return counts;
+}
+
 describe('corkForTick', () => {
   it('corks once per tick and uncorks before the next I/O, writing everything in one writev', async () => {
     const { client, server } = await socketPair();
-    let writevCalls = 0;
-    let writeCalls = 0;
-    const original = { writev: client._writev!.bind(client), write: client._write.bind(client) };
-    client._writev = (chunks, cb) => {
-      writevCalls++;
-      original.writev(chunks, cb);
-    };
-    client._write = (chunk, encoding, cb) => {
-      writeCalls++;
-      original.write(chunk, encoding, cb);
-    };
+    const counts = countWrites(client);
     const received: Buffer[] = [];
     server.on('data', (chunk: Buffer) => received.push(chunk));
 
@@ -52,8 +56,8 @@ describe('corkForTick', () => {
     expect(client.writableCorked).toBe(1);
     await new Promise<void>((resolve) => setImmediate(resolve));
     expect(client.writableCorked).toBe(0);
-    expect(writevCalls).toBe(1);
-    expect(writeCalls).toBe(0);
+    expect(counts.writev).toBe(1);
+    expect(counts.write).toBe(0);
 
     while (Buffer.concat(received).length < 3) await once(server, 'data');
     expect(Buffer.concat(received).toString()).toBe('abc');
@@ -63,5 +67,33 @@ describe('corkForTick', () => {
     expect(client.writableCorked).toBe(1);
     await new Promise<void>((resolve) => process.nextTick(resolve));
     expect(client.writableCorked).toBe(0);
+  });
+
+  it('called from an I/O callback, also holds the writes of that callback\'s promise continuations', async () => {
+    const { client, server } = await socketPair();
+    const counts = countWrites(client);
+    const written = new Promise<number>((resolve) => {
+      // A data event is an I/O callback: Node runs its nextTick queue before the promise continuations.
+      client.once('data', () => {
+        corkForTick(client);
+        client.write('x');
+        void Promise.resolve()
+          .then(() => client.write('y'))
+          .then(async () => {
+            await null;
+            client.write('z');
+            resolve(client.writableCorked);
+          });
+      });
+    });
+    server.write('go');
+    expect(await written).toBe(1);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(client.writableCorked).toBe(0);
+    expect(counts).toEqual({ writev: 1, write: 0 });
+    const received: Buffer[] = [];
+    server.on('data', (chunk: Buffer) => received.push(chunk));
+    while (Buffer.concat(received).length < 3) await once(server, 'data');
+    expect(Buffer.concat(received).toString()).toBe('xyz');
   });
 });
