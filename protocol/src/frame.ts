@@ -27,12 +27,18 @@ export interface FrameHeader {
 /** Builds a frame from its header and an already-encoded payload. */
 export function writeFrame(header: FrameHeader, payload: Uint8Array): Buffer {
   const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + payload.byteLength);
+  frame.set(payload, FRAME_HEADER_BYTES);
+  return writeFrameHeader(frame, header);
+}
+
+/** Writes `header` into the first FRAME_HEADER_BYTES of `frame` (whose payload follows them) and returns `frame`. */
+export function writeFrameHeader(frame: Buffer, header: FrameHeader): Buffer {
+  if (frame.byteLength < FRAME_HEADER_BYTES) throw new RangeError(`a frame needs at least ${FRAME_HEADER_BYTES} bytes, got ${frame.byteLength}`);
   frame[0] = VERSION;
   frame[1] = FrameType[header.type];
   frame[2] = FrameEncoding[header.encoding];
   frame[3] = 0;
   frame.writeUInt32BE(header.seq >>> 0, 4);
-  frame.set(payload, FRAME_HEADER_BYTES);
   return frame;
 }
 

@@ -2,14 +2,18 @@ import { CausewayError, type Column, type Row, type Value } from '@causeway/sdk'
 // The plain entry (as 'msgpackr/pack' resolves on Node): the package's Node entry also loads a native
 // string extractor for unpacking, ~20 ms of every host start for decoding the host never does.
 // Processes that decode frames (relay and cluster clients) import 'msgpackr' to switch it on.
-import { Packr } from 'msgpackr/pack';
+import { Packr, RESERVE_START_SPACE } from 'msgpackr/pack';
 import type { FrameEncodingName } from './frame.js';
 
 const packr = new Packr({ useRecords: false, mapsAsObjects: true, int64AsType: 'bigint', variableMapSize: true });
 
-/** Encodes a non-row payload (schema, end, error documents). */
-export function encodeDocument(encoding: FrameEncodingName, doc: unknown): Uint8Array {
-  return encoding === 'msgpack' ? packr.pack(doc) : Buffer.from(JSON.stringify(doc), 'utf8');
+/**
+ * Encodes a non-row payload (schema, end, error documents). With `reserve`, the payload starts
+ * `reserve` bytes into the returned buffer, so a frame header can be written in front of it
+ * without copying the payload into a new buffer.
+ */
+export function encodeDocument(encoding: FrameEncodingName, doc: unknown, reserve = 0): Buffer {
+  return encoding === 'msgpack' ? packBehind(doc, reserve) : jsonBehind(JSON.stringify(doc), reserve);
 }
 
 /** Decodes a non-row payload. */
@@ -21,10 +25,27 @@ export function decodeDocument(encoding: FrameEncodingName, payload: Uint8Array)
   }
 }
 
-/** Encodes a batch of rows. msgpack carries bigint and binary natively; JSON gets them as strings, restored by column type. */
-export function encodeRows(encoding: FrameEncodingName, columns: readonly Column[], rows: readonly Row[]): Uint8Array {
-  if (encoding === 'msgpack') return packr.pack(rows);
-  return Buffer.from(JSON.stringify(rows, jsonReplacer), 'utf8');
+/**
+ * Encodes a batch of rows, `reserve` bytes into the returned buffer (see encodeDocument). msgpack
+ * carries bigint and binary natively; JSON gets them as strings, restored by column type.
+ */
+export function encodeRows(encoding: FrameEncodingName, columns: readonly Column[], rows: readonly Row[], reserve = 0): Buffer {
+  if (encoding === 'msgpack') return packBehind(rows, reserve);
+  return jsonBehind(JSON.stringify(rows, jsonReplacer), reserve);
+}
+
+// msgpackr leaves `reserve` (at most 255) bytes free at the start of its output. The output is a
+// view of msgpackr's working buffer that later packs do not write over (they go on after it, or
+// into a new buffer): it may be kept.
+function packBehind(value: unknown, reserve: number): Buffer {
+  return reserve > 0 ? packr.pack(value, RESERVE_START_SPACE | reserve) : packr.pack(value);
+}
+
+function jsonBehind(text: string, reserve: number): Buffer {
+  if (reserve === 0) return Buffer.from(text, 'utf8');
+  const out = Buffer.allocUnsafe(reserve + Buffer.byteLength(text, 'utf8'));
+  out.write(text, reserve, 'utf8');
+  return out;
 }
 
 function jsonReplacer(_key: string, value: unknown): unknown {

@@ -1,7 +1,7 @@
 import type { Column, Row } from '@causeway/sdk';
 import { describe, expect, it } from 'vitest';
 import { writeFrame, type FrameEncodingName } from './frame.js';
-import { encodeDocument } from './payloadCodec.js';
+import { encodeDocument, encodeRows } from './payloadCodec.js';
 import { createFrameDecoder, createFrameEncoder, type DecodedFrame, type ResultSummary } from './resultFrames.js';
 
 const columns: Column[] = [
@@ -130,6 +130,23 @@ describe('result frames', () => {
       });
     });
   }
+
+  it('writes the header in front of the encoded payload: the same bytes as header + payload, and earlier frames stay intact', () => {
+    for (const encoding of ['msgpack', 'json'] as FrameEncodingName[]) {
+      const encoder = createFrameEncoder(encoding);
+      const columns: Column[] = [{ name: 'n', type: 'int32' }, { name: 's', type: 'string' }];
+      const batches: Row[][] = Array.from({ length: 40 }, (_, b) => Array.from({ length: 500 }, (_, i) => [b * 500 + i, `row ${b}/${i} ${'x'.repeat(i % 50)}`]));
+      const frames = [encoder.schema(0, columns), ...batches.map((rows, b) => encoder.rows(b + 1, rows))];
+      expect(frames[0]!.equals(writeFrame({ type: 'schema', encoding, seq: 0 }, encodeDocument(encoding, { columns })))).toBe(true);
+      // Checked only after every frame was encoded: later encodings must not write over earlier frames.
+      batches.forEach((rows, b) => {
+        expect(frames[b + 1]!.equals(writeFrame({ type: 'batch', encoding, seq: b + 1 }, encodeRows(encoding, columns, rows)))).toBe(true);
+      });
+      const decoder = createFrameDecoder();
+      const decoded = frames.map((f) => decoder.decode(f));
+      expect(decoded.flatMap((f) => (f.type === 'batch' ? f.rows : []))).toEqual(batches.flat());
+    }
+  });
 
   it('rejects a gap in the sequence', () => {
     const encoder = createFrameEncoder('msgpack');

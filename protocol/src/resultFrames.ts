@@ -1,5 +1,5 @@
 import { CausewayError, isErrorCode, type Column, type ErrorCode, type Row } from '@causeway/sdk';
-import { FRAME_HEADER_BYTES, readFrameHeader, writeFrame, type FrameEncodingName } from './frame.js';
+import { FRAME_HEADER_BYTES, readFrameHeader, writeFrameHeader, type FrameEncodingName } from './frame.js';
 import { decodeDocument, decodeRows, encodeDocument, encodeRows } from './payloadCodec.js';
 
 /** What the end frame reports about a finished job. */
@@ -39,18 +39,20 @@ export function createFrameEncoder(encoding: FrameEncodingName): FrameEncoder {
   let columns: Column[] = [];
   return {
     encoding,
+    // Payloads are encoded behind room for the header, which is then written in place: no copy of
+    // a frame-sized payload into a new buffer per frame.
     schema(seq, cols) {
       columns = cols;
-      return writeFrame({ type: 'schema', encoding, seq }, encodeDocument(encoding, { columns: cols }));
+      return writeFrameHeader(encodeDocument(encoding, { columns: cols }, FRAME_HEADER_BYTES), { type: 'schema', encoding, seq });
     },
     rows(seq, rows) {
-      return writeFrame({ type: 'batch', encoding, seq }, encodeRows(encoding, columns, rows));
+      return writeFrameHeader(encodeRows(encoding, columns, rows, FRAME_HEADER_BYTES), { type: 'batch', encoding, seq });
     },
     end(seq, summary) {
-      return writeFrame({ type: 'end', encoding, seq }, encodeDocument(encoding, summary));
+      return writeFrameHeader(encodeDocument(encoding, summary, FRAME_HEADER_BYTES), { type: 'end', encoding, seq });
     },
     error(seq, error) {
-      return writeFrame({ type: 'error', encoding, seq }, encodeDocument(encoding, error));
+      return writeFrameHeader(encodeDocument(encoding, error, FRAME_HEADER_BYTES), { type: 'error', encoding, seq });
     },
   };
 }
