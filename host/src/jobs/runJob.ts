@@ -1,5 +1,5 @@
 import { fromJobParameter, createFrameEncoder, type ResultSummary } from '@causeway/protocol';
-import { CausewayError, identitySecrets, type Clock, type JobDelivery, type Logger, type Spooler } from '@causeway/sdk';
+import { CausewayError, identitySecrets, type Clock, type JobDelivery, type Logger, type SpooledFrame, type Spooler } from '@causeway/sdk';
 import type { CredentialVault } from '../credentials/credentialVault.js';
 import type { DataSourceRegistry } from '../datasources/dataSourceRegistry.js';
 import type { PluginRuntime } from '../plugins/pluginRuntime.js';
@@ -12,6 +12,13 @@ import { secretStrings, toFrameError } from './toFrameError.js';
 
 /** Results up to this size stay in memory; larger ones go to the configured spooler (see createSmallResultSpool). */
 const SMALL_RESULT_BYTES = 64 * 1024;
+
+/**
+ * Frames handed to the spool before the oldest of them is written: the producer encodes the next
+ * frames while the spool writes, and a spool that groups writes (the disk spooler) writes them
+ * together. Bounds the frames held in memory on their way to the spool.
+ */
+const APPENDS_IN_FLIGHT = 8;
 
 /** Row frames aim at this size (see createFrameSizer): large enough that per-frame costs stay small, small enough to keep frame-sized buffers cheap. */
 const FRAME_TARGET_BYTES = 128 * 1024;
@@ -55,6 +62,14 @@ export async function runJob(services: JobServices, delivery: JobDelivery, contr
 
   const spool = createSmallResultSpool(() => services.spooler.open(delivery.jobId), SMALL_RESULT_BYTES);
   const source = createJobFrameSource(spool);
+  // Appends in flight, oldest first (see APPENDS_IN_FLIGHT); a failed one fails the job when awaited.
+  const appending: Promise<void>[] = [];
+  const append = async (frame: SpooledFrame): Promise<void> => {
+    const written = spool.append(frame);
+    written.catch(() => undefined);
+    appending.push(written);
+    if (appending.length >= APPENDS_IN_FLIGHT) await appending.shift();
+  };
   let seq = 0;
   let encoder = createFrameEncoder('msgpack');
   const sizer = createFrameSizer(FRAME_TARGET_BYTES);
@@ -122,7 +137,7 @@ export async function runJob(services: JobServices, delivery: JobDelivery, contr
       throwIfAborted(local.signal);
       if (part.kind === 'schema') {
         const frame = encoder.schema(seq, part.columns);
-        await spool.append({ seq, data: frame });
+        await append({ seq, data: frame });
         seq++;
         timings.firstSchemaMs = clock.now() - t;
         continue;
@@ -140,16 +155,21 @@ export async function runJob(services: JobServices, delivery: JobDelivery, contr
         if (report.bytes > services.limits.maxResultBytes) {
           throw new CausewayError('CW_RESULT_TOO_LARGE', `the result passed the gateway's maximum of ${services.limits.maxResultBytes} bytes`);
         }
-        await spool.append({ seq, data: frame });
+        await append({ seq, data: frame });
         seq++;
       }
     }
+    await Promise.all(appending.splice(0));
     timings.executeMs = clock.now() - t;
     await spool.seal();
     timings.totalMs = clock.now() - started;
     const summary: ResultSummary = { rows: report.rows, bytes: report.bytes, timings };
     source.finish({ seq, data: encoder.end(seq, summary) });
   } catch (error) {
+    // Appends still in flight settle first: the error frame must follow the last frame the spool
+    // holds, not the last one handed to it (a failed append leaves no frame, and none after it).
+    await Promise.allSettled(appending.splice(0));
+    seq = Math.min(seq, spool.stats().appended);
     const reason = local.signal.aborted && !(error instanceof CausewayError) ? local.signal.reason : error;
     const frameError = toFrameError(reason, secrets);
     report.outcome = frameError.code;

@@ -1,5 +1,5 @@
 import { getEventListeners } from 'node:events';
-import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readFile, readdir, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JobSpool, Logger, SpooledFrame, Spooler } from '@causeway/sdk';
@@ -66,6 +66,23 @@ async function filesUnder(folder: string): Promise<{ path: string; size: number 
 
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/**
+ * Routes every FileHandle.writev (the prototype is shared by all handles) through `around`, which
+ * calls `write()` to do the real write or answers otherwise. Returns the function that restores it.
+ */
+async function wrapWritev(directory: string, around: (write: () => ReturnType<FileHandle['writev']>) => ReturnType<FileHandle['writev']>): Promise<() => void> {
+  const probe = await open(join(directory, '..', 'probe'), 'w');
+  const proto = Object.getPrototypeOf(probe) as FileHandle;
+  await probe.close();
+  const original = proto.writev;
+  proto.writev = function (this: FileHandle, ...args: Parameters<FileHandle['writev']>) {
+    return around(() => original.apply(this, args));
+  } as FileHandle['writev'];
+  return () => {
+    proto.writev = original;
+  };
+}
+
 describe('createDiskSpooler', () => {
   let directory: string;
 
@@ -115,6 +132,66 @@ describe('createDiskSpooler', () => {
     const frames = await collect(spool.read(0));
     expect(frames.map((f) => Buffer.from(f.data).toString().slice(0, 9))).toEqual(frames.map((f) => frame(f.seq).data.toString().slice(0, 9)));
     expect(frames).toHaveLength(30);
+  });
+
+  it('writes the appends that come while a write is on disk together, in fewer writes than frames (group commit)', async () => {
+    let writes = 0;
+    const restore = await wrapWritev(directory, (write) => {
+      writes += 1;
+      return write();
+    });
+    try {
+      for (const segmentBytes of [undefined, 1000]) {
+        writes = 0;
+        const spool = await (await make({ directory, ...(segmentBytes ? { segmentBytes } : {}), logger: recordingLogger() })).open(`job-${segmentBytes ?? 'big'}`);
+        await Promise.all(Array.from({ length: 200 }, (_, seq) => spool.append(frame(seq))));
+        await spool.seal();
+        const frames = await collect(spool.read(0));
+        expect(frames.map((f) => f.seq)).toEqual(Array.from({ length: 200 }, (_, i) => i));
+        for (const f of frames) expect(Buffer.from(f.data)).toEqual(frame(f.seq).data);
+        if (segmentBytes) {
+          // 96-byte records, 1,000-byte segments: a write never crosses a segment, so at least 20 writes.
+          expect(writes).toBeGreaterThanOrEqual(20);
+          expect(writes).toBeLessThan(60);
+        } else {
+          // At most 64 records a write: at least 4 writes, and far fewer than 200.
+          expect(writes).toBeGreaterThanOrEqual(4);
+          expect(writes).toBeLessThanOrEqual(10);
+        }
+      }
+    } finally {
+      restore();
+    }
+  });
+
+  it('when a grouped write fails, keeps the frames written before it and fails the rest and every later append', async () => {
+    let writes = 0;
+    const restore = await wrapWritev(directory, (write) => {
+      writes += 1;
+      if (writes === 2) return Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
+      return write();
+    });
+    try {
+      // 96-byte records in 1,000-byte segments: the first write takes frames 0-9, the second (failing) 10-19.
+      const spool = await (await make({ directory, segmentBytes: 1000, logger: recordingLogger() })).open('job-1');
+      const outcomes = await Promise.allSettled(Array.from({ length: 40 }, (_, seq) => spool.append(frame(seq))));
+      expect(outcomes.slice(0, 10).every((o) => o.status === 'fulfilled')).toBe(true);
+      for (const outcome of outcomes.slice(10)) {
+        expect(outcome).toMatchObject({ status: 'rejected', reason: { code: 'CW_SPOOL_FULL' } });
+      }
+      expect(spool.stats().appended).toBe(10);
+      const read: SpooledFrame[] = [];
+      const error = await rejection(
+        (async () => {
+          for await (const f of spool.read(0)) read.push(f);
+        })(),
+      );
+      expect(read.map((f) => f.seq)).toEqual(Array.from({ length: 10 }, (_, i) => i));
+      expect(error).toMatchObject({ code: 'CW_SPOOL_IO', message: expect.stringContaining('cannot read frame 10: an earlier append failed') });
+      expect(await rejection(spool.append(frame(40)))).toMatchObject({ code: 'CW_SPOOL_IO', message: expect.stringContaining('an earlier append failed') });
+    } finally {
+      restore();
+    }
   });
 
   it('streams frames to a reader while they are appended, across segment files', async () => {

@@ -9,6 +9,18 @@ import { writeRecordParts } from './writeRecordParts.js';
 /** How many bytes of records a reader fetches from disk at once (one record at least). */
 const READ_CHUNK_BYTES = 1024 * 1024;
 
+/** At most this many records go in one write (each record is three buffers of a `writev`). */
+const MAX_RECORDS_PER_WRITE = 64;
+
+/** An appended record waiting to be written; its append resolves once it is written and indexed. */
+interface PendingRecord {
+  seq: number;
+  record: Buffer[];
+  length: number;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
 /** What one disk job spool needs from its spooler. */
 export interface DiskJobSpoolOptions {
   /** The job the spool belongs to; named in errors. */
@@ -67,6 +79,8 @@ export async function openDiskJobSpool(options: DiskJobSpoolOptions): Promise<Jo
   let discarded: Promise<void> | undefined;
   /** Writes run one after another, in seq order. */
   let writes: Promise<void> = Promise.resolve();
+  /** Appended records not yet handed to a write (see writeWaiting). */
+  const waiting: PendingRecord[] = [];
 
   const ioError = (message: string, cause?: unknown): CausewayError =>
     new CausewayError('CW_SPOOL_IO', `spool of job ${jobId}: ${message}`, { cause, details: { jobId } });
@@ -105,37 +119,71 @@ export async function openDiskJobSpool(options: DiskJobSpoolOptions): Promise<Jo
     );
   }
 
-  async function writeRecord(seq: number, record: Buffer[]): Promise<void> {
-    if (discarded) throw ioError(`cannot append frame ${seq}: the spool was discarded`);
-    if (failure) throw ioError(`cannot append frame ${seq}: an earlier append failed (${failure.message})`, failure);
+  /**
+   * Writes the records waiting when it runs (at most MAX_RECORDS_PER_WRITE), in seq order, with one
+   * `writev` per segment they fall in: appends made while a write is on disk go out together
+   * (group commit), instead of one system call and one thread-pool round trip each.
+   */
+  async function writeWaiting(): Promise<void> {
+    const group = waiting.splice(0, MAX_RECORDS_PER_WRITE);
+    if (group.length === 0) return;
+    // Left over beyond the cap: they go in the next write, queued behind this one.
+    if (waiting.length > 0) enqueue(writeWaiting).catch(() => undefined);
+    let indexed = 0;
     try {
-      await writeAndIndex(seq, record);
+      if (discarded) throw ioError(`cannot append frame ${group[0]!.seq}: the spool was discarded`);
+      if (failure) throw ioError(`cannot append frame ${group[0]!.seq}: an earlier append failed (${failure.message})`, failure);
+      try {
+        await writeGroup(group, (count) => (indexed = count));
+      } catch (error) {
+        // Set before the next queued write starts, so no later frame lands in this one's place.
+        failure ??= error as Error;
+        changed.notify();
+        throw error;
+      }
+      for (const pending of group) pending.resolve();
     } catch (error) {
-      // Set before the next queued write starts, so no later frame lands in this one's place.
-      failure ??= error as Error;
-      changed.notify();
-      throw error;
+      // Records indexed before the failure were written whole; the others are not in the spool.
+      group.forEach((pending, index) => (index < indexed ? pending.resolve() : pending.reject(error)));
     }
   }
 
-  async function writeAndIndex(seq: number, record: Buffer[]): Promise<void> {
-    const length = record.reduce((sum, part) => sum + part.length, 0);
-    let segment = segments.at(-1);
-    if (!segment?.writer || (sizeOf(segment) > 0 && sizeOf(segment) + length > segmentBytes)) {
-      if (segment?.writer) {
-        await closeWriter(segment);
-        await deleteAcknowledgedSegments();
+  async function writeGroup(group: PendingRecord[], onIndexed: (count: number) => void): Promise<void> {
+    let next = 0;
+    while (next < group.length) {
+      let segment = segments.at(-1);
+      if (!segment?.writer || (sizeOf(segment) > 0 && sizeOf(segment) + group[next]!.length > segmentBytes)) {
+        if (segment?.writer) {
+          await closeWriter(segment);
+          await deleteAcknowledgedSegments();
+        }
+        segment = await startSegment(group[next]!.seq);
       }
-      segment = await startSegment(seq);
+      // This record and as many of the next ones as fit in the segment.
+      const position = sizeOf(segment);
+      const parts: Buffer[] = [];
+      let length = 0;
+      let end = next;
+      do {
+        const pending = group[end]!;
+        if (end > next && position + length + pending.length > segmentBytes) break;
+        parts.push(...pending.record);
+        length += pending.length;
+        end += 1;
+      } while (end < group.length);
+      await writeRecordParts(segment.writer!, parts, length, position);
+      // Indexed only now that every byte is written, so a reader never sees a partial record.
+      let offset = position;
+      for (let index = next; index < end; index += 1) {
+        offset += group[index]!.length;
+        segment.ends.push(offset);
+      }
+      appended += end - next;
+      bytes += length;
+      next = end;
+      onIndexed(next);
+      changed.notify();
     }
-    const writer = segment.writer!;
-    const position = sizeOf(segment);
-    await writeRecordParts(writer, record, length, position);
-    // Indexed only now that every byte is written, so a reader never sees a partial record.
-    segment.ends.push(position + length);
-    appended += 1;
-    bytes += length;
-    changed.notify();
   }
 
   function findSegment(seq: number): Segment | undefined {
@@ -242,7 +290,11 @@ export async function openDiskJobSpool(options: DiskJobSpoolOptions): Promise<Jo
       // Encrypted now, so the producer may reuse its buffer as soon as append returns.
       const record = encryptFrameRecord(key, frame.seq, frame.data);
       try {
-        await enqueue(() => writeRecord(frame.seq, record));
+        await new Promise<void>((resolve, reject) => {
+          waiting.push({ seq: frame.seq, record, length: record.reduce((sum, part) => sum + part.length, 0), resolve, reject });
+          // The first record waiting queues a write; later ones join it until it starts.
+          if (waiting.length === 1) enqueue(writeWaiting).catch(() => undefined);
+        });
       } catch (error) {
         quota.release(size);
         if (error instanceof CausewayError) throw error;
