@@ -159,7 +159,9 @@ export async function runJob(services: JobServices, delivery: JobDelivery, contr
         seq++;
       }
     }
-    await Promise.all(appending.splice(0));
+    // Every append settles before the first failure is thrown, so the catch below sees the spool's final count.
+    const failedAppend = (await Promise.allSettled(appending.splice(0))).find((outcome) => outcome.status === 'rejected');
+    if (failedAppend) throw failedAppend.reason;
     timings.executeMs = clock.now() - t;
     await spool.seal();
     timings.totalMs = clock.now() - started;
