@@ -20,7 +20,12 @@ export interface JobSpoolStats {
 
 /** The spool of one job: an append-only log of frames, read from any unacknowledged sequence number. */
 export interface JobSpool {
-  /** Appends the frame with the next sequence number (0, 1, 2, ...). Throws `CW_SPOOL_FULL` past the quota. */
+  /**
+   * Appends the frame with the next sequence number (0, 1, 2, ...); resolves once the frame is in the
+   * spool. Throws `CW_SPOOL_FULL` past the quota. The host calls it again before an earlier append
+   * has resolved (a few frames in flight, always in sequence order), so a spooler may write the
+   * frames that wait together; a failed append fails every later one.
+   */
   append(frame: SpooledFrame): Promise<void>;
   /** No more frames will come; readers end after the last one. */
   seal(): Promise<void>;
