@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CausewayError, type Clock, type Logger } from '@causeway/sdk';
+import { untilAborted } from '@causeway/sdk/connectors';
 import { classifyKerberosFailure } from './classifyKerberosFailure.js';
 import { parseKlistExpiry } from './parseKlistExpiry.js';
 import { runKerberosTool } from './runKerberosTool.js';
@@ -49,24 +50,7 @@ export interface TicketStore {
   dispose(): Promise<void>;
 }
 
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(new CausewayError('CW_JOB_CANCELLED', 'the job was cancelled while waiting for its Kerberos ticket'));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(new CausewayError('CW_JOB_CANCELLED', 'the job was cancelled while waiting for its Kerberos ticket'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}
+const ticketWaitCancelled = (): Error => new CausewayError('CW_JOB_CANCELLED', 'the job was cancelled while waiting for its Kerberos ticket');
 
 function digest(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex').slice(0, 24);
@@ -154,7 +138,7 @@ export function createTicketStore(options: TicketStoreOptions): TicketStore {
         flight = delegate(principal, spn).finally(() => pending.delete(key));
         pending.set(key, flight);
       }
-      const ticket = await untilAborted(flight, signal);
+      const ticket = await untilAborted(flight, signal, { reason: ticketWaitCancelled });
       tickets.set(key, ticket);
       return ticket;
     },

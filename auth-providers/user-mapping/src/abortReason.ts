@@ -1,4 +1,5 @@
 import { CausewayError, isCausewayError } from '@causeway/sdk';
+import { untilAborted } from '@causeway/sdk/connectors';
 
 /** The error to throw for an aborted signal: its reason when that is a coded error (the host's deadline or cancel), else CW_JOB_CANCELLED. */
 export function abortReason(signal: AbortSignal): Error {
@@ -8,22 +9,5 @@ export function abortReason(signal: AbortSignal): Error {
 
 /** Settles like `promise`, or rejects with `abortReason(signal)` as soon as the signal aborts. */
 export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    promise.catch(() => undefined);
-    return Promise.reject(abortReason(signal));
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(abortReason(signal));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
+  return untilAborted(promise, signal, { reason: () => abortReason(signal) });
 }

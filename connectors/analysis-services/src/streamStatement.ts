@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { ConnectorError, type Logger, type QueryRequest, type ResultPart, type Row, type Value } from '@causeway/sdk';
+import { untilAborted as waitUnlessAborted } from '@causeway/sdk/connectors';
 import { buildXmlaRequest, type XmlaProperties, type XmlaRequest } from './buildXmlaRequest.js';
 import { createRowsetParser, type RowsetColumn } from './createRowsetParser.js';
 import { hasZone } from './parseXsdValue.js';
@@ -103,27 +104,8 @@ export async function* streamStatement(request: QueryRequest, options: StreamSta
   const onAbort = (): void => void finish();
   signal.addEventListener('abort', onAbort, { once: true });
 
-  // Waits for I/O unless the signal aborts first (then finish() has destroyed the I/O anyway).
-  const untilAborted = <T>(pending: Promise<T>): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
-      if (signal.aborted) {
-        pending.catch(() => undefined);
-        reject(options.abortError());
-        return;
-      }
-      const stop = (): void => reject(options.abortError());
-      signal.addEventListener('abort', stop, { once: true });
-      pending.then(
-        (value) => {
-          signal.removeEventListener('abort', stop);
-          resolve(value);
-        },
-        (error: unknown) => {
-          signal.removeEventListener('abort', stop);
-          reject(error);
-        },
-      );
-    });
+  // Waits for the driver unless the signal aborts first (then with the connector's abort error).
+  const untilAborted = <T>(pending: Promise<T>): Promise<T> => waitUnlessAborted(pending, signal, { reason: options.abortError });
 
   try {
     if (signal.aborted) throw options.abortError();

@@ -1,5 +1,5 @@
 import { ConnectorError, type Logger, type QueryRequest, type ResultPart, type Row } from '@causeway/sdk';
-import type { PoolLease } from '@causeway/sdk/connectors';
+import { untilAborted as waitUnlessAborted, type PoolLease } from '@causeway/sdk/connectors';
 import { isBreakError, isSessionLost, oracleServerCode } from './mapOracleError.js';
 import type { OracleConnection, OracleDbTypes, OracleResultSet } from './oracleDriver.js';
 import { readLobValues, type LobColumn } from './readLobValues.js';
@@ -123,27 +123,8 @@ export async function* streamQuery(lease: PoolLease<OracleConnection>, request: 
 
   signal.addEventListener('abort', onAbort, { once: true });
 
-  // Waits for a call unless the signal aborts first. Not Promise.race with one long-lived abort
-  // promise: every race would stay subscribed to it and keep its batch alive.
-  const untilAborted = <T>(pending: Promise<T>): Promise<T> =>
-    new Promise((resolve, reject) => {
-      if (signal.aborted) {
-        reject(options.abortError());
-        return;
-      }
-      const stop = (): void => reject(options.abortError());
-      signal.addEventListener('abort', stop, { once: true });
-      pending.then(
-        (value) => {
-          signal.removeEventListener('abort', stop);
-          resolve(value);
-        },
-        (error: unknown) => {
-          signal.removeEventListener('abort', stop);
-          reject(error);
-        },
-      );
-    });
+  // Waits for the driver unless the signal aborts first (then with the connector's abort error).
+  const untilAborted = <T>(pending: Promise<T>): Promise<T> => waitUnlessAborted(pending, signal, { reason: options.abortError });
 
   try {
     if (signal.aborted) throw options.abortError();

@@ -1,7 +1,7 @@
 import type { Logger, QueryRequest, ResultPart, Row } from '@causeway/sdk';
 import type { FieldDef, PoolClient } from 'pg';
 import Cursor from 'pg-cursor';
-import { corkForTick, type PoolLease } from '@causeway/sdk/connectors';
+import { corkForTick, untilAborted as waitUnlessAborted, type PoolLease } from '@causeway/sdk/connectors';
 import { isSessionLost, sqlState } from './mapPgError.js';
 import { toPgParameters } from './toPgParameters.js';
 import { columnForField, pgTypeParsers } from './typeMap.js';
@@ -125,23 +125,8 @@ export async function* streamQuery(lease: PoolLease<PoolClient>, request: QueryR
 
   signal.addEventListener('abort', onAbort, { once: true });
 
-  // Waits for a read unless the signal aborts first. Deliberately not Promise.race with one
-  // long-lived abort promise: every race would stay subscribed to it and keep its batch alive.
-  const untilAborted = (pending: Promise<Batch>): Promise<Batch> =>
-    new Promise((resolve, reject) => {
-      const stop = (): void => reject(options.abortError());
-      signal.addEventListener('abort', stop, { once: true });
-      pending.then(
-        (batch) => {
-          signal.removeEventListener('abort', stop);
-          resolve(batch);
-        },
-        (error: unknown) => {
-          signal.removeEventListener('abort', stop);
-          reject(error);
-        },
-      );
-    });
+  // Waits for the driver unless the signal aborts first (then with the connector's abort error).
+  const untilAborted = (pending: Promise<Batch>): Promise<Batch> => waitUnlessAborted(pending, signal, { reason: options.abortError });
 
   try {
     if (signal.aborted) throw options.abortError();

@@ -1,5 +1,5 @@
 import { isCausewayError, type Logger, type QueryRequest, type ResultPart, type Row, type Value } from '@causeway/sdk';
-import type { PoolLease } from '@causeway/sdk/connectors';
+import { untilAborted as waitUnlessAborted, type PoolLease } from '@causeway/sdk/connectors';
 import type { Readable } from 'node:stream';
 import type { HanaResultSet, HanaStatement } from './hanaDriver.js';
 import { isSessionLost } from './mapHanaError.js';
@@ -87,28 +87,8 @@ export async function* streamHanaQuery(lease: PoolLease<HanaSession>, request: Q
   const onAbort = (): void => void finish();
   signal.addEventListener('abort', onAbort, { once: true });
 
-  // Waits for driver work unless the signal aborts first; the work's late outcome is ignored.
-  const untilAborted = <T>(pending: Promise<T>): Promise<T> => {
-    pending.catch(() => undefined);
-    return new Promise<T>((resolve, reject) => {
-      if (signal.aborted) {
-        reject(options.abortError());
-        return;
-      }
-      const stop = (): void => reject(options.abortError());
-      signal.addEventListener('abort', stop, { once: true });
-      pending.then(
-        (value) => {
-          signal.removeEventListener('abort', stop);
-          resolve(value);
-        },
-        (error: unknown) => {
-          signal.removeEventListener('abort', stop);
-          reject(error);
-        },
-      );
-    });
-  };
+  // Waits for the driver unless the signal aborts first (then with the connector's abort error).
+  const untilAborted = <T>(pending: Promise<T>): Promise<T> => waitUnlessAborted(pending, signal, { reason: options.abortError });
 
   try {
     if (signal.aborted) throw options.abortError();

@@ -9,7 +9,7 @@ import {
   type ResultPart,
   type TestConnectionResult,
 } from '@causeway/sdk';
-import { abortError, createIdentityPools, createRunSignal, runOnLease, type IdentityPoolStats } from '@causeway/sdk/connectors';
+import { abortError, createIdentityPools, createRunSignal, runOnLease, untilAborted, type IdentityPoolStats } from '@causeway/sdk/connectors';
 import { createConnectionConfig, type SqlServerIdentity } from './createConnectionConfig.js';
 import { loadTedious } from './loadTedious.js';
 import { isLoginRefused, mapSqlServerError, type SqlServerErrorContext } from './mapSqlServerError.js';
@@ -148,24 +148,5 @@ function selectVersion(tedious: ReturnType<typeof loadTedious>['tedious'], sessi
       if (typeof value === 'string') version = value;
     });
     session.connection.execSqlBatch(request);
-  });
-}
-
-// Waits for `work` unless the signal aborts first (then rejects with the signal's reason).
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
   });
 }

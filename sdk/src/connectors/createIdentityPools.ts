@@ -4,6 +4,7 @@ import type { Logger } from '../logger.js';
 import type { PoolLimits } from '../connector.js';
 import { createIdentityKey } from './createIdentityKey.js';
 import { createSlots } from './createSlots.js';
+import { untilAborted } from './untilAborted.js';
 
 /**
  * A driver's own pool of sessions for one identity, as `createIdentityPools` needs it. Adapt the
@@ -142,7 +143,7 @@ export function createIdentityPools<I extends ConnectionIdentity, S>(options: Id
     let session: S;
     try {
       makeRoom(entry);
-      session = await raceAbort(entry.pool.acquire(), signal, (late) => entry.pool.release(late, false));
+      session = await untilAborted(entry.pool.acquire(), signal, { late: (late) => entry.pool.release(late, false) });
     } catch (error) {
       giveBack();
       // A pool whose login was refused holds nothing useful; drop it so it is rebuilt next time.
@@ -181,31 +182,4 @@ export function createIdentityPools<I extends ConnectionIdentity, S>(options: Id
       return closing;
     },
   };
-}
-
-// Waits for `work` unless the signal aborts first; a result that arrives after the abort goes to `late`.
-function raceAbort<T>(work: Promise<T>, signal: AbortSignal, late: (value: T) => void): Promise<T> {
-  if (signal.aborted) {
-    work.then(late, () => undefined);
-    return Promise.reject(signal.reason);
-  }
-  return new Promise<T>((resolve, reject) => {
-    let aborted = false;
-    const onAbort = (): void => {
-      aborted = true;
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        if (aborted) late(value);
-        else resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        if (!aborted) reject(error);
-      },
-    );
-  });
 }

@@ -15,3 +15,4 @@ export { trackDataSources } from './trackDataSources.js';
 export { runOnLease, type RunOnLeaseOptions } from './runOnLease.js';
 export { classifyNetworkError, connectError, connectionLostError, type NetworkFailure, type ConnectTarget } from './networkError.js';
 export { corkForTick, type Corkable } from './corkForTick.js';
+export { untilAborted, type UntilAbortedOptions } from './untilAborted.js';
