@@ -24,7 +24,9 @@ function startOnce(configFile, recordModules, keysHeld = false) {
   const started = performance.now();
   // CAUSEWAY_BENCH_STARTUP_CPU_PROF=<folder> writes a CPU profile of each timed start there.
   const profile = process.env.CAUSEWAY_BENCH_STARTUP_CPU_PROF;
-  const execArgv = recordModules ? ['--import', RECORD_MODULES] : profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [];
+  // CAUSEWAY_BENCH_STARTUP_FLAGS="--max-semi-space-size=16 ..." adds Node flags to every start (tuning experiments).
+  const extraFlags = (process.env.CAUSEWAY_BENCH_STARTUP_FLAGS ?? '').split(/\s+/).filter(Boolean);
+  const execArgv = [...extraFlags, ...(recordModules ? ['--import', RECORD_MODULES] : profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [])];
   const child = fork(SCRIPT, keysHeld ? [configFile, '--keys-held'] : [configFile], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     let answer;

@@ -16,6 +16,7 @@ interface Manifest {
       reconnect: { properties: Record<string, { default: number }> };
       handshakeTimeoutMs: { default: number };
       idleTimeoutMs: { default: number };
+      frameMasking: { default: string };
     };
   };
 }
@@ -41,6 +42,7 @@ describe('websocket transport plugin', () => {
       reconnect: { initialDelayMs: props.reconnect.properties.initialDelayMs!.default, maxDelayMs: props.reconnect.properties.maxDelayMs!.default },
       handshakeTimeoutMs: props.handshakeTimeoutMs.default,
       idleTimeoutMs: props.idleTimeoutMs.default,
+      frameMasking: props.frameMasking.default,
     });
   });
 
@@ -50,6 +52,7 @@ describe('websocket transport plugin', () => {
     ['a negative delay', { url: 'ws://relay', reconnect: { initialDelayMs: -1 } }, 'websocket transport settings: reconnect.initialDelayMs must be an integer of at least 1'],
     ['a max delay below the initial one', { url: 'ws://relay', reconnect: { initialDelayMs: 500, maxDelayMs: 100 } }, 'websocket transport settings: reconnect.maxDelayMs (100) must not be below reconnect.initialDelayMs (500)'],
     ['a fractional timeout', { url: 'ws://relay', handshakeTimeoutMs: 1.5 }, 'websocket transport settings: handshakeTimeoutMs must be an integer of at least 1'],
+    ['an unknown frame masking', { url: 'ws://relay', frameMasking: 'never' }, 'websocket transport settings: frameMasking must be "auto" or "always"'],
   ];
   for (const [name, settings, message] of bad) {
     it(`refuses settings with ${name}`, () => {

@@ -11,6 +11,7 @@ import {
 import { CausewayError, type Logger, type RelayHandler, type RelayLink, type RelaySession } from '@causeway/sdk';
 import WebSocket, { type RawData } from 'ws';
 import { createJobResponder, type JobResponder } from './createJobResponder.js';
+import { needsRandomMask, zeroMask } from './frameMasking.js';
 import type { WebSocketTransportSettings } from './readWebSocketSettings.js';
 import { reconnectDelay } from './reconnectDelay.js';
 
@@ -52,6 +53,7 @@ function text(data: RawData): string {
 export async function openRelayLink(options: RelayLinkOptions): Promise<RelayLink> {
   const { settings, logger, session, handler } = options;
   const endpoint = `${settings.url}${RELAY_GATEWAY_PATH}`;
+  const masking = needsRandomMask(endpoint, settings.frameMasking) ? {} : { generateMask: zeroMask };
   const jobs = new Map<string, JobResponder>();
   let socket: WebSocket | undefined;
   let dialling: WebSocket | undefined;
@@ -180,7 +182,7 @@ export async function openRelayLink(options: RelayLinkOptions): Promise<RelayLin
   // One connection attempt: resolves when the relay says ready, rejects on refusal, error or timeout.
   const dial = (): Promise<void> =>
     new Promise<void>((resolve, reject) => {
-      const ws = new WebSocket(endpoint, { handshakeTimeout: settings.handshakeTimeoutMs, maxPayload: MAX_RELAY_MESSAGE_BYTES, perMessageDeflate: false });
+      const ws = new WebSocket(endpoint, { handshakeTimeout: settings.handshakeTimeoutMs, maxPayload: MAX_RELAY_MESSAGE_BYTES, perMessageDeflate: false, ...masking });
       dialling = ws;
       ws.on('upgrade', (response) => rawSockets.set(ws, response.socket));
       let ready = false;

@@ -1,4 +1,5 @@
 import { CausewayError } from '@causeway/sdk';
+import type { FrameMasking } from './frameMasking.js';
 
 /** The websocket transport's settings, defaults applied. */
 export interface WebSocketTransportSettings {
@@ -7,6 +8,8 @@ export interface WebSocketTransportSettings {
   reconnect: { initialDelayMs: number; maxDelayMs: number };
   handshakeTimeoutMs: number;
   idleTimeoutMs: number;
+  /** `auto`: frames go with a zero masking key over TLS and to a loopback relay (see `needsRandomMask`); `always`: random keys. */
+  frameMasking: FrameMasking;
 }
 
 function invalid(field: string, what: string): CausewayError {
@@ -32,11 +35,14 @@ export function readWebSocketSettings(settings: Readonly<Record<string, unknown>
   if (typeof reconnect !== 'object' || reconnect === null) throw invalid('reconnect', 'must be an object');
   const initialDelayMs = integer(reconnect.initialDelayMs, 'reconnect.initialDelayMs', 250, 1);
   const maxDelayMs = integer(reconnect.maxDelayMs, 'reconnect.maxDelayMs', 10_000, 1);
+  const frameMasking = settings.frameMasking ?? 'auto';
+  if (frameMasking !== 'auto' && frameMasking !== 'always') throw invalid('frameMasking', 'must be "auto" or "always"');
   if (maxDelayMs < initialDelayMs) throw invalid('reconnect.maxDelayMs', `(${maxDelayMs}) must not be below reconnect.initialDelayMs (${initialDelayMs})`);
   return {
     url: url.replace(/\/+$/, ''),
     reconnect: { initialDelayMs, maxDelayMs },
     handshakeTimeoutMs: integer(settings.handshakeTimeoutMs, 'handshakeTimeoutMs', 10_000, 1),
     idleTimeoutMs: integer(settings.idleTimeoutMs, 'idleTimeoutMs', 45_000, 0),
+    frameMasking,
   };
 }

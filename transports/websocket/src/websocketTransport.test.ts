@@ -395,13 +395,43 @@ describe('websocket transport with the embedded relay', () => {
 });
 
 /** A scripted stand-in for the relay, to drive the transport into states the real relay avoids. */
-async function fakeRelay(): Promise<{ url: string; connections: Array<{ ws: WebSocket; inbox: Array<GatewayMessage | { type: 'frame'; seq: number; granted: number }> }>; waitFor(n: number): Promise<void> }> {
+/**
+ * Reads the WebSocket frame headers in the bytes a client sent, for their masking keys: one entry
+ * per frame, the key as a number (0 for a zero key), or null for an unmasked frame.
+ */
+function maskingKeyReader(): { push(chunk: Buffer): void; keys: Array<number | null> } {
+  let pending = Buffer.alloc(0);
+  const keys: Array<number | null> = [];
+  return {
+    keys,
+    push(chunk) {
+      pending = Buffer.concat([pending, chunk]);
+      for (;;) {
+        if (pending.length < 2) return;
+        const masked = (pending[1]! & 0x80) !== 0;
+        const short = pending[1]! & 0x7f;
+        const lengthBytes = short === 126 ? 2 : short === 127 ? 8 : 0;
+        const headerBytes = 2 + lengthBytes + (masked ? 4 : 0);
+        if (pending.length < headerBytes) return;
+        const length = short === 126 ? pending.readUInt16BE(2) : short === 127 ? Number(pending.readBigUInt64BE(2)) : short;
+        if (pending.length < headerBytes + length) return;
+        keys.push(masked ? pending.readUInt32BE(2 + lengthBytes) : null);
+        pending = pending.subarray(headerBytes + length);
+      }
+    },
+  };
+}
+
+async function fakeRelay(): Promise<{ url: string; connections: Array<{ ws: WebSocket; inbox: Array<GatewayMessage | { type: 'frame'; seq: number; granted: number }>; maskingKeys: Array<number | null> }>; waitFor(n: number): Promise<void> }> {
   const server = new WebSocketServer({ host: '127.0.0.1', port: 0, path: RELAY_GATEWAY_PATH });
   servers.push(server);
   await new Promise((resolve) => server.once('listening', resolve));
-  const connections: Array<{ ws: WebSocket; inbox: Array<GatewayMessage | { type: 'frame'; seq: number; granted: number }>; granted: number }> = [];
-  server.on('connection', (ws) => {
-    const conn = { ws, inbox: [] as Array<GatewayMessage | { type: 'frame'; seq: number; granted: number }>, granted: 0 };
+  const connections: Array<{ ws: WebSocket; inbox: Array<GatewayMessage | { type: 'frame'; seq: number; granted: number }>; granted: number; maskingKeys: Array<number | null> }> = [];
+  server.on('connection', (ws, request) => {
+    // The client sends nothing before the upgrade's answer, so this listener sees every frame.
+    const masks = maskingKeyReader();
+    request.socket.on('data', (chunk: Buffer) => masks.push(chunk));
+    const conn = { ws, inbox: [] as Array<GatewayMessage | { type: 'frame'; seq: number; granted: number }>, granted: 0, maskingKeys: masks.keys };
     connections.push(conn);
     const originalSend = ws.send.bind(ws);
     // Remember the credit granted so far, to check each frame against what was allowed when it arrived.
@@ -501,6 +531,30 @@ describe('websocket transport against a scripted relay', () => {
     await until(() => conn.inbox.filter((m) => m.type === 'frame').length === 6, 'the slow job\'s frames');
     // One accept per job, never repeated by the frames that followed.
     expect(conn.inbox.filter((m) => m.type === 'accept').map((m) => (m as { jobId: string }).jobId)).toEqual(['job-quick', 'job-slow']);
+  });
+
+  it('masks frames with a zero key on a loopback relay, and with random keys when frameMasking is always', async () => {
+    for (const frameMasking of ['auto', 'always'] as const) {
+      const relay = await fakeRelay();
+      const host = fakeHost((log) => {
+        log.append(resultFrames(3));
+        log.seal();
+      });
+      links.push(await (await transportFor(relay.url, { frameMasking })).connect(session(), host.handler));
+      await relay.waitFor(1);
+      const conn = relay.connections[0]!;
+      conn.ws.send(encodeRelayMessage({ type: 'job', jobId: 'job-masked', body: { jobId: 'job-masked', dataSource: 'pg', query: { text: 'select 1' } } }));
+      conn.ws.send(encodeRelayMessage({ type: 'credit', jobId: 'job-masked', untilSeq: 100 }));
+      await until(() => conn.inbox.filter((m) => m.type === 'frame').length === 5, `the frames (${frameMasking})`);
+      // The frames arrived whole and in order either way; only their keys differ.
+      expect(conn.inbox.filter((m) => m.type === 'frame').map((m) => (m as { seq: number }).seq)).toEqual([0, 1, 2, 3, 4]);
+      const keys = conn.maskingKeys;
+      // hello, auth, accept and five frames at least; every one masked, as RFC 6455 requires of a client.
+      expect(keys.length, frameMasking).toBeGreaterThanOrEqual(8);
+      expect(keys.every((key) => key !== null), frameMasking).toBe(true);
+      if (frameMasking === 'auto') expect(keys.every((key) => key === 0)).toBe(true);
+      else expect(keys.every((key) => key !== 0)).toBe(true);
+    }
   });
 
   it('keeps the connection after a malformed relay message', async () => {
