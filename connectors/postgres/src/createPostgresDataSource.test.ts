@@ -105,6 +105,27 @@ describe('createPostgresDataSource', () => {
     ]);
   });
 
+  it('fetches the next batch while the consumer holds one (read-ahead 1 by default), never two ahead', async () => {
+    let fetched = 0;
+    const ahead = await createPostgresDataSource({ host: '127.0.0.1', database: 'test' }, { dataSourceId: 'pg-ahead', limits, logger, onFetch: (n) => (fetched += n) });
+    try {
+      const seen: number[] = [];
+      let rows = 0;
+      for await (const part of ahead.execute(request('select g from generate_series(1, 5000) g', { batchRows: 1000 }), postgres)) {
+        if (part.kind !== 'rows') continue;
+        rows += part.rows.length;
+        // Holding this batch: give the read-ahead time to arrive, and any further fetch time to show.
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        seen.push(fetched - rows);
+      }
+      expect(rows).toBe(5000);
+      // One batch (1,000 rows) beyond the one held, until the last batches have all been fetched.
+      expect(seen).toEqual([1000, 1000, 1000, 1000, 0]);
+    } finally {
+      await ahead.close();
+    }
+  });
+
   it('rejects a parameter it cannot send without keeping the session', async () => {
     const bad = request('select $1::jsonb', { parameters: [{ n: 1n }] });
     await expect(collect(source.execute(bad, postgres))).rejects.toMatchObject({ code: 'CW_QUERY_FAILED', message: expect.stringContaining('$1') });
