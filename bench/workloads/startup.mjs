@@ -42,6 +42,16 @@ function startOnce(configFile, recordModules, keysHeld = false) {
   });
 }
 
+/** How many of the loaded modules each package (or workspace folder, or `node:`) contributed, most first. */
+export function modulesByPackage(urls) {
+  const counts = {};
+  for (const url of urls) {
+    const key = url.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1] ?? (url.startsWith('node:') ? 'node:' : url.replace(/^file:\/\/.*?\/((?:host|sdk|protocol|relay|connectors|auth-providers|spoolers|transports|bench)(?:\/[^/]+)?).*$/, '$1'));
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return Object.fromEntries(Object.entries(counts).sort((a, b) => b[1] - a[1]));
+}
+
 /** Which driver packages a list of module URLs holds. */
 export function driversIn(urls) {
   const found = new Set();
@@ -142,6 +152,7 @@ export const startup = {
       pluginsDiscovered: recorded.plugins.length,
       pluginsDisabledForBench: config.plugins?.disabled ?? [],
       modulesLoaded: recorded.modules?.length ?? null,
+      modulesByPackage: recorded.modules ? modulesByPackage(recorded.modules) : null,
       driversLoaded: drivers,
       target: { spawnToReadyMs: TARGET_MS, met: total.median <= TARGET_MS, metWithKeysHeld: held.median <= TARGET_MS, driversLoadedMustBe: [] },
       runs,

@@ -6,7 +6,7 @@ import type { PrecompiledValidator } from '../precompiledValidator.js';
 export const builtinPluginValidators: Record<string, { hash: string; load: () => Promise<{ validate: PrecompiledValidator }> }> = {
   'memory/settingsSchema': { hash: '275231eded28b792aa929a0bf6052abfec9b9dfdda2aa25197838d1d94283879', load: () => import('./plugins/memory.settingsSchema.js') },
   'disk/settingsSchema': { hash: '29b27abf8c883a615c6ad20bd1058a45e1fbdd27ab0926b97d299d3288fcf1dd', load: () => import('./plugins/disk.settingsSchema.js') },
-  'websocket/settingsSchema': { hash: '2279a4fa76a5640d65aa6224caed193c803556ee8b74b1c24aedba36c20f8baf', load: () => import('./plugins/websocket.settingsSchema.js') },
+  'websocket/settingsSchema': { hash: 'f56db181203f69fb29a7fbcc148cf55c9e63c8a25ca6df3b20d8e52569bc315e', load: () => import('./plugins/websocket.settingsSchema.js') },
   'amqp/settingsSchema': { hash: 'b5f73198624997846bb4809f8a1bef947820149e422ca8df9ec50031b2c54578', load: () => import('./plugins/amqp.settingsSchema.js') },
   'postgres/settingsSchema': { hash: '32062bdb9024160d3b9816f12ba2f337808ee107449f8bf08d55b0026944f51e', load: () => import('./plugins/postgres.settingsSchema.js') },
   'postgres/dataSourceSchema': { hash: '0c8fbc78334e710a11825c5312922eba85356f89e462aea57c091eb7d51bd7d4', load: () => import('./plugins/postgres.dataSourceSchema.js') },
