@@ -25,6 +25,23 @@ describe('createRunSignal', () => {
     expect(reason).toMatchObject({ code: 'CW_QUERY_TIMEOUT' });
   });
 
+  it('lets many running queries share one close signal without a listener-leak warning', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error): void => void warnings.push(warning.name);
+    process.on('warning', onWarning);
+    try {
+      const close = new AbortController();
+      const runs = Array.from({ length: 64 }, () => createRunSignal(new AbortController().signal, close.signal, undefined));
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(warnings).not.toContain('MaxListenersExceededWarning');
+      close.abort(new Error('closing'));
+      expect(runs.every((run) => run.signal.aborted)).toBe(true);
+      runs.forEach((run) => run.dispose());
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('stops following its sources once disposed', () => {
     const job = new AbortController();
     const run = createRunSignal(job.signal, new AbortController().signal, Date.now() + 60_000);

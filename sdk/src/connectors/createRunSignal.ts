@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { ConnectorError } from '../errors.js';
 
 /** One query's abort signal and the means to let go of its listeners and timer. */
@@ -15,6 +16,9 @@ const maxTimerMs = 2 ** 31 - 1;
  * only covers cancellation.
  */
 export function createRunSignal(jobSignal: AbortSignal, closeSignal: AbortSignal, deadline: number | undefined): RunSignal {
+  // The data source's close signal holds one listener per running query, each removed by dispose():
+  // 64 concurrent jobs are not a leak, and Node's warning past 10 listeners would tell admins so.
+  setMaxListeners(0, closeSignal);
   const controller = new AbortController();
   const sources = [jobSignal, closeSignal];
   const listeners = sources.map((source) => {
