@@ -16,8 +16,7 @@ import { encryptForGateway } from '@causeway/protocol';
 import { readdirSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 
 const SAMPLE_MS = 50;
 const [relayWsUrl, gatewayId, specJson] = process.argv.slice(2);
@@ -26,17 +25,6 @@ if (!process.send || !relayWsUrl || !gatewayId || !specJson) {
   process.exit(2);
 }
 const { dataSource, limits } = JSON.parse(specJson);
-
-// Experiment only (memory): CAUSEWAY_BENCH_HOST_WS_ZERO_MASK=1 makes ws send the host's frames with an
-// all-zero mask, which ws then sends as they are instead of copying each one into a masked buffer:
-// shows what that per-frame copy costs in memory (see docs/performance.md, Memory).
-if (process.env.CAUSEWAY_BENCH_HOST_WS_ZERO_MASK === '1') {
-  const require = createRequire(import.meta.url);
-  // ws does not export its Sender; loaded by path, it is the same module instance the transport uses.
-  const Sender = require(join(dirname(require.resolve('ws')), 'lib', 'sender.js'));
-  const frame = Sender.frame;
-  Sender.frame = (data, options) => frame(data, options.mask ? { ...options, generateMask: (mask) => mask.fill(0) } : options);
-}
 
 // Warnings and errors only, on stderr (the parent passes stderr through).
 const logger = createLogger({ level: 'warn', destination: process.stderr, name: 'bench-host' });
