@@ -114,8 +114,10 @@ describe('createPostgresDataSource', () => {
       for await (const part of ahead.execute(request('select g from generate_series(1, 5000) g', { batchRows: 1000 }), postgres)) {
         if (part.kind !== 'rows') continue;
         rows += part.rows.length;
-        // Holding this batch: give the read-ahead time to arrive, and any further fetch time to show.
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        // Holding this batch: wait for the read-ahead to arrive (all rows fetched ends the wait too),
+        // then give a further fetch, which must not happen, time to show.
+        for (const until = Date.now() + 5000; fetched - rows < 1000 && fetched < 5000 && Date.now() < until; ) await new Promise((resolve) => setTimeout(resolve, 5));
+        await new Promise((resolve) => setTimeout(resolve, 30));
         seen.push(fetched - rows);
       }
       expect(rows).toBe(5000);
