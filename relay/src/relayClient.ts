@@ -4,6 +4,7 @@ import 'msgpackr';
 import { encryptForGateway, toJobParameter } from '@causeway/protocol';
 import { CausewayError, isErrorCode, type Value } from '@causeway/sdk';
 import { readLengthPrefixed } from './lengthPrefixedFrames.js';
+import { createNodeHttp, type RelayHttp, type RelayHttpResponse } from './relayHttp.js';
 import { createResultStream, type ResultStream } from './resultStream.js';
 import { JOB_ID_HEADER, RESULTS_CONTENT_TYPE } from './resultsExchange.js';
 
@@ -34,8 +35,11 @@ export interface RelayClientOptions {
   url: string;
   /** A bearer token the relay accepts. */
   token: string;
-  /** A fetch implementation; default the global one. */
-  fetch?: typeof fetch;
+  /**
+   * How requests are sent; default `createNodeHttp()` (Node's http/https, keep-alive). Pass your
+   * own to add headers, go through a proxy agent (`createNodeHttp({ agents })`) or record requests.
+   */
+  http?: RelayHttp;
 }
 
 /** The cloud-side client of the relay. */
@@ -52,51 +56,37 @@ export interface RelayClient {
   run(gatewayId: string, job: ClientJob, options?: { signal?: AbortSignal }): Promise<ResultStream>;
 }
 
-async function* bodyChunks(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
-  const reader = body.getReader();
-  let finished = false;
+/** Reads a JSON answer; one that is not JSON is a protocol error, not a crash in the caller. */
+async function json(res: RelayHttpResponse): Promise<unknown> {
+  const text = await res.text();
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) {
-        finished = true;
-        return;
-      }
-      yield value;
-    }
-  } finally {
-    // Stopping early closes the connection, which tells the relay the reader is gone.
-    if (!finished) await reader.cancel().catch(() => undefined);
-    reader.releaseLock();
+    return JSON.parse(text);
+  } catch (error) {
+    throw new CausewayError('CW_RELAY_PROTOCOL', `the relay answered ${res.status} with a body that is not JSON`, { cause: error });
   }
 }
 
 /** Creates a client of the relay's HTTP API. */
 export function createRelayClient(options: RelayClientOptions): RelayClient {
   const base = options.url.replace(/\/+$/, '');
-  const doFetch = options.fetch ?? fetch;
+  const send = options.http ?? createNodeHttp();
   const headers = { authorization: `Bearer ${options.token}` };
 
-  const call = async (method: string, path: string, init: { body?: string; signal?: AbortSignal | undefined; accept?: string } = {}): Promise<Response> => {
-    let res: Response;
+  const call = async (method: string, path: string, init: { body?: string; signal?: AbortSignal | undefined; accept?: string } = {}): Promise<RelayHttpResponse> => {
+    let res: RelayHttpResponse;
     const sent: Record<string, string> = init.body === undefined ? { ...headers } : { ...headers, 'content-type': 'application/json' };
     if (init.accept) sent.accept = init.accept;
     try {
-      res = await doFetch(`${base}${path}`, {
-        method,
-        headers: sent,
-        body: init.body,
-        signal: init.signal,
-      });
+      res = await send({ method, url: `${base}${path}`, headers: sent, body: init.body, signal: init.signal });
     } catch (error) {
       if (init.signal?.aborted) throw error;
       throw new CausewayError('CW_RELAY_UNREACHABLE', `could not reach the relay at ${base} for ${method} ${path}: ${(error as Error).message}`, { cause: error });
     }
-    if (res.ok) return res;
+    if (res.status >= 200 && res.status < 300) return res;
     let code: unknown;
     let message = res.statusText;
     try {
-      const doc = (await res.json()) as { code?: unknown; message?: unknown };
+      const doc = JSON.parse(await res.text()) as { code?: unknown; message?: unknown };
       code = doc.code;
       if (typeof doc.message === 'string') message = doc.message;
     } catch {
@@ -109,27 +99,27 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
   const client: RelayClient = {
     async getGateway(id, opts = {}) {
       const res = await call('GET', `/v1/gateways/${encodeURIComponent(id)}`, { signal: opts.signal });
-      return (await res.json()) as GatewayInfo;
+      return json(res) as Promise<GatewayInfo>;
     },
 
     async submit(gatewayId, job, opts = {}) {
       const body = await jobBody(gatewayId, job, opts.signal);
       const res = await call('POST', `/v1/gateways/${encodeURIComponent(gatewayId)}/jobs`, { body, signal: opts.signal });
-      const { jobId } = (await res.json()) as { jobId: string };
+      const { jobId } = (await json(res)) as { jobId: string };
       return { jobId };
     },
 
     results(jobId, opts = {}) {
       return createResultStream(jobId, async () => {
         const res = await call('GET', `/v1/jobs/${encodeURIComponent(jobId)}/results`, { signal: opts.signal });
-        if (!res.body) throw new CausewayError('CW_RELAY_PROTOCOL', `the relay sent no body for the results of job ${jobId}`);
-        return readLengthPrefixed(bodyChunks(res.body));
+        return readLengthPrefixed(res.body);
       });
     },
 
     async cancel(jobId, opts = {}) {
       const res = await call('DELETE', `/v1/jobs/${encodeURIComponent(jobId)}`, { signal: opts.signal });
-      await res.body?.cancel();
+      // Read to the end (whatever it says), so the connection goes back to the pool.
+      await res.text();
     },
 
     async run(gatewayId, job, opts = {}) {
@@ -137,17 +127,16 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
       // does not offer it answers 202 with the job id, and the results are read with a second request.
       const body = await jobBody(gatewayId, job, opts.signal);
       const res = await call('POST', `/v1/gateways/${encodeURIComponent(gatewayId)}/jobs`, { body, signal: opts.signal, accept: RESULTS_CONTENT_TYPE });
-      const streamedJobId = res.headers.get(JOB_ID_HEADER);
-      if (res.status !== 200 || !streamedJobId || !res.body) {
-        const { jobId } = (await res.json()) as { jobId: string };
+      const streamedJobId = res.header(JOB_ID_HEADER);
+      if (res.status !== 200 || !streamedJobId) {
+        const { jobId } = (await json(res)) as { jobId: string };
         return client.results(jobId, opts);
       }
-      const responseBody = res.body;
       return createResultStream(
         streamedJobId,
-        async () => readLengthPrefixed(bodyChunks(responseBody)),
+        async () => readLengthPrefixed(res.body),
         // The response is open already: a stream closed before it was read must still let it go.
-        () => responseBody.cancel().catch(() => undefined),
+        async () => res.discard(),
       );
     },
   };

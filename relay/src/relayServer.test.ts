@@ -14,6 +14,7 @@ import type { Logger } from '@causeway/sdk';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createRelayClient } from './relayClient.js';
+import { createNodeHttp, type RelayHttp, type RelayHttpRequest } from './relayHttp.js';
 import { createRelayServer, type RelayServer, type RelayServerOptions } from './relayServer.js';
 import { HEADERS_ALONE_AFTER_MS } from './jobRouter.js';
 import { connect as connectTcp } from 'node:net';
@@ -322,29 +323,26 @@ describe('relay message handling', () => {
 });
 
 describe('one exchange per query (run)', () => {
-  /** A fetch that records every request the client makes (method, path, accept header). */
-  function recordingFetch(change?: (init: RequestInit) => RequestInit): { fetch: typeof fetch; calls: Array<{ method: string; path: string; accept: string | null; status?: number }> } {
+  /** The client's own HTTP, recording every request it sends (method, path, accept header) and its status. */
+  function recordingHttp(change?: (request: RelayHttpRequest) => RelayHttpRequest): { http: RelayHttp; calls: Array<{ method: string; path: string; accept: string | null; status?: number }> } {
     const calls: Array<{ method: string; path: string; accept: string | null; status?: number }> = [];
-    const recording = (async (input: string | URL | Request, init: RequestInit = {}) => {
-      const sent = change ? change(init) : init;
-      const call: { method: string; path: string; accept: string | null; status?: number } = {
-        method: sent.method ?? 'GET',
-        path: new URL(String(input)).pathname,
-        accept: new Headers(sent.headers).get('accept'),
-      };
+    const send = createNodeHttp();
+    const recording: RelayHttp = async (request) => {
+      const sent = change ? change(request) : request;
+      const call: { method: string; path: string; accept: string | null; status?: number } = { method: sent.method, path: new URL(sent.url).pathname, accept: sent.headers.accept ?? null };
       calls.push(call);
-      const res = await fetch(input, sent);
+      const res = await send(sent);
       call.status = res.status;
       return res;
-    }) as typeof fetch;
-    return { fetch: recording, calls };
+    };
+    return { http: recording, calls };
   }
 
   it('submits and streams in one HTTP exchange, and credits the gateway with the job, before its accept', async () => {
     const relay = await startRelay();
     const gw = await authenticatedGateway(relay);
-    const recorder = recordingFetch();
-    const client = createRelayClient({ url: relay.url, token: TOKEN, fetch: recorder.fetch });
+    const recorder = recordingHttp();
+    const client = createRelayClient({ url: relay.url, token: TOKEN, http: recorder.http });
     const stream = await client.run('gw-1', { dataSource: 'pg', query: { text: 'select 1' } });
     const job = await gw.next('job');
     expect(stream.jobId).toBe(job.jobId);
@@ -428,12 +426,11 @@ describe('one exchange per query (run)', () => {
     const relay = await startRelay();
     const gw = await authenticatedGateway(relay);
     // Dropping the accept header makes this relay answer as one that ignores it would: 202 {jobId}.
-    const recorder = recordingFetch((init) => {
-      const headers = new Headers(init.headers);
-      headers.delete('accept');
-      return { ...init, headers };
+    const recorder = recordingHttp((request) => {
+      const { accept: _dropped, ...headers } = request.headers;
+      return { ...request, headers };
     });
-    const client = createRelayClient({ url: relay.url, token: TOKEN, fetch: recorder.fetch });
+    const client = createRelayClient({ url: relay.url, token: TOKEN, http: recorder.http });
     const stream = await client.run('gw-1', { dataSource: 'pg', query: { text: 'select 1' } });
     const { jobId } = await gw.next('job');
     gw.send({ type: 'accept', jobId });

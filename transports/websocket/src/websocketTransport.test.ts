@@ -12,7 +12,7 @@ import {
   type GatewayMessage,
   type RelayMessage,
 } from '@causeway/protocol';
-import { createRelayClient, createRelayServer, type RelayServer, type RelayServerOptions } from '@causeway/relay';
+import { createNodeHttp, createRelayClient, createRelayServer, type RelayHttp, type RelayServer, type RelayServerOptions } from '@causeway/relay';
 import type { FrameSource, JobDelivery, Logger, RelayHandler, RelayLink, RelaySession, RelayState, RelayTransport } from '@causeway/sdk';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -356,12 +356,13 @@ describe('websocket transport with the embedded relay', () => {
     });
     await connect(relay, host.handler);
     const posted: string[] = [];
-    const recordingFetch: typeof fetch = async (input, init) => {
-      if (typeof init?.body === 'string') posted.push(init.body);
-      return fetch(input, init);
+    const send = createNodeHttp();
+    const recordingHttp: RelayHttp = async (request) => {
+      if (request.body !== undefined) posted.push(request.body);
+      return send(request);
     };
     const password = 'pa55-w0rd-never-in-clear';
-    const client = createRelayClient({ url: relay.url, token: TOKEN, fetch: recordingFetch });
+    const client = createRelayClient({ url: relay.url, token: TOKEN, http: recordingHttp });
     const stream = await client.run('gw-1', {
       dataSource: 'pg',
       query: { text: 'select $1, $2', parameters: [2n ** 60n, Uint8Array.from([1, 2, 3])] },
