@@ -81,6 +81,24 @@ describe('createNodeHttp', () => {
     expect(server.closed()).toBe(2);
   });
 
+  it('does not cut a response that is slow to come, and drops an idle connection before the server would', async () => {
+    let closedByClient = false;
+    const server = createServer((req, res) => {
+      // Keep-alive time-out announced as 2 s: the client drops the connection after 1 s idle.
+      res.writeHead(200, { 'keep-alive': 'timeout=2' });
+      res.write('a');
+      setTimeout(() => res.end('b'), 5500);
+    });
+    server.on('connection', (socket) => socket.on('end', () => (closedByClient = true)));
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const res = await createNodeHttp()({ method: 'GET', url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, headers: {} });
+    // Longer than the agent's 5 s idle time-out, mid-response.
+    expect(await res.text()).toBe('ab');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(closedByClient).toBe(true);
+  });
+
   it('rejects a URL that is not http or https, and a request whose signal aborts', async () => {
     const send = createNodeHttp();
     await expect(send({ method: 'GET', url: 'ftp://relay.example.com/', headers: {} })).rejects.toThrow('the relay URL must be http:// or https://, got ftp:');

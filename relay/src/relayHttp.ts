@@ -54,8 +54,11 @@ function wrap(res: http.IncomingMessage): RelayHttpResponse {
  * that is on every query's path (docs/performance.md, fourth round).
  */
 export function createNodeHttp(options: { agents?: { http?: http.Agent; https?: https.Agent } } = {}): RelayHttp {
-  const httpAgent = options.agents?.http ?? new http.Agent({ keepAlive: true });
-  const httpsAgent = options.agents?.https ?? new https.Agent({ keepAlive: true });
+  // As Node's global agent: an idle connection is dropped after 5 s, or a second before the server's
+  // announced keep-alive time-out, so a request does not go out on a connection the server is closing.
+  // (The time-out only ever closes idle connections: a result that is slow to come is not cut.)
+  const httpAgent = options.agents?.http ?? new http.Agent({ keepAlive: true, scheduling: 'lifo', timeout: 5000 });
+  const httpsAgent = options.agents?.https ?? new https.Agent({ keepAlive: true, scheduling: 'lifo', timeout: 5000 });
   return (request) =>
     new Promise<RelayHttpResponse>((resolve, reject) => {
       const url = new URL(request.url);
